@@ -1,0 +1,75 @@
+/**
+ * The contract every backend implements. A backend owns the driver and its connections for one
+ * alias; the shared query path (`db/connection.ts`) adds signals, timing, logging, error mapping
+ * and retries on top, so backends stay small and alike.
+ */
+import type { DormError } from '../../errors.js'
+
+/** The database vendors dorm speaks to. */
+export type Vendor = 'postgresql' | 'sqlite' | 'libsql'
+
+/** A row as returned by raw `execute`: column name to value. */
+export type Row = Record<string, unknown>
+
+/**
+ * What `execute` resolves to.
+ *
+ * @example
+ * ```ts
+ * const { rows, rowCount } = await getConnection().execute('SELECT 1 AS one')
+ * rows[0].one // 1
+ * ```
+ */
+export interface QueryResult<R = Row> {
+  rows: R[]
+  /** Rows returned for reads; rows changed for writes. */
+  rowCount: number
+  /** Rowid of the last inserted row (SQLite and libsql only). */
+  lastInsertRowid?: number | bigint
+}
+
+/** One checked-out driver connection. Methods run the statement raw, without the query pipeline. */
+export interface DriverSession {
+  query(sql: string, params: readonly unknown[]): Promise<QueryResult>
+  /** Yields rows in chunks of `chunkSize` without holding the whole result in memory. */
+  stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row>
+}
+
+/** A checkout: the session plus the way to give it back. */
+export interface SessionLease {
+  readonly session: DriverSession
+  /** Returns the session. `broken` drops it instead of reusing it (after a connection error). */
+  release(broken?: boolean): void
+}
+
+/** The pool view of `getConnection(alias).poolStats()`. */
+export interface CompactPoolStats {
+  size: number
+  idle: number
+  in_use: number
+  max_size: number
+  waiting: number
+}
+
+/** The full pool report of `poolStats(alias)` (snake_case: it leaves the process as JSON). */
+export interface PoolStatsReport {
+  alias: string
+  vendor: Vendor
+  has_pool: boolean
+  [key: string]: unknown
+}
+
+/** A backend: the driver-level connection (or pool) of one alias. */
+export interface Backend {
+  readonly alias: string
+  readonly vendor: Vendor
+  /** Checks out a session, waiting for one when all are in use. */
+  acquire(): Promise<SessionLease>
+  /** Turns a driver error into the matching dorm error class. */
+  mapError(err: unknown, context: { sql?: string; params?: readonly unknown[] }): DormError
+  /** Whether a (mapped) error is a connection-class failure worth retrying outside a transaction. */
+  isTransient(err: DormError): boolean
+  poolStats(): PoolStatsReport
+  compactPoolStats(): CompactPoolStats
+  close(): Promise<void>
+}

@@ -1,0 +1,156 @@
+import { describeError, DormError } from '../errors.js'
+import { type ConnectionPin, currentPin, runWithPin } from './connection-pin.js'
+import { getConnection } from './connection-registry.js'
+import { getLogger } from './logging.js'
+
+const dbLogger = getLogger('dorm.db')
+
+/** Options of {@link atomic}. */
+export interface AtomicOptions {
+  /** Database alias. Default `'default'`. */
+  using?: string
+  /** Refuse to run nested in another `atomic()` (the block must really commit when it returns). */
+  durable?: boolean
+}
+
+/**
+ * Runs `fn` in a transaction on one connection, pinned to the async context so every statement
+ * for that alias inside runs on it. Nested calls become savepoints; a throw rolls back to the
+ * enclosing level and re-throws. Statements inside are never retried.
+ *
+ * @example
+ * ```ts
+ * import { atomic, getConnection } from '@dorm/engine'
+ * await atomic(async () => {
+ *   await getConnection().execute('UPDATE accounts SET balance = balance - $1 WHERE id = $2', [10, 1])
+ *   await getConnection().execute('UPDATE accounts SET balance = balance + $1 WHERE id = $2', [10, 2])
+ * })
+ * ```
+ */
+export async function atomic<T>(fn: () => Promise<T> | T, options: AtomicOptions = {}): Promise<T> {
+  const alias = options.using ?? 'default'
+  const pin = currentPin(alias)
+  if (pin !== undefined && pin.depth > 0) {
+    if (options.durable) {
+      throw new DormError(
+        `atomic({ durable: true }) on alias '${alias}' was called inside another atomic() block, so it could ` +
+          'not commit on return. Move it out of the enclosing block.',
+        { code: 'DURABLE_NESTED' },
+      )
+    }
+    return savepoint(pin, fn)
+  }
+  const connection = getConnection(alias)
+  if (pin !== undefined) {
+    // a pinned connection outside a transaction: open the transaction on it, keep it pinned after
+    return outermost(pin, fn, () => undefined)
+  }
+  const lease = await connection.acquireLease()
+  const fresh: ConnectionPin = { alias, lease, depth: 0, savepoints: 0, onCommit: [] }
+  let broken = false
+  try {
+    return await runWithPin(fresh, () =>
+      outermost(fresh, fn, (err) => {
+        broken = err !== undefined
+      }),
+    )
+  } finally {
+    lease.release(broken)
+  }
+}
+
+async function outermost<T>(
+  pin: ConnectionPin,
+  fn: () => Promise<T> | T,
+  onRollbackFailure: (err: unknown) => void,
+): Promise<T> {
+  const connection = getConnection(pin.alias)
+  // SQLite: take the write lock up front; a DEFERRED transaction that later writes can fail with
+  // SQLITE_BUSY at once instead of waiting out the busy timeout
+  await connection.runOnLease(pin.lease, connection.vendor === 'postgresql' ? 'BEGIN' : 'BEGIN IMMEDIATE')
+  pin.depth = 1
+  let result: T
+  try {
+    result = await fn()
+  } catch (err) {
+    pin.depth = 0
+    pin.onCommit.length = 0
+    try {
+      await connection.runOnLease(pin.lease, 'ROLLBACK')
+    } catch (rollbackError) {
+      // the connection is probably gone; drop it, and report the error that started this
+      onRollbackFailure(rollbackError)
+    }
+    throw err
+  }
+  try {
+    await connection.runOnLease(pin.lease, 'COMMIT')
+  } catch (err) {
+    pin.depth = 0
+    pin.onCommit.length = 0
+    onRollbackFailure(err)
+    throw err
+  }
+  pin.depth = 0
+  const callbacks = pin.onCommit.splice(0)
+  for (const { fn: callback } of callbacks) runCallback(pin.alias, callback)
+  return result
+}
+
+async function savepoint<T>(pin: ConnectionPin, fn: () => Promise<T> | T): Promise<T> {
+  const connection = getConnection(pin.alias)
+  const name = `dorm_sp_${++pin.savepoints}`
+  await connection.runOnLease(pin.lease, `SAVEPOINT ${name}`)
+  const depth = ++pin.depth
+  try {
+    const result = await fn()
+    await connection.runOnLease(pin.lease, `RELEASE SAVEPOINT ${name}`)
+    return result
+  } catch (err) {
+    await connection.runOnLease(pin.lease, `ROLLBACK TO SAVEPOINT ${name}`)
+    // callbacks queued inside the rolled back savepoint must never run
+    pin.onCommit = pin.onCommit.filter((c) => c.depth < depth)
+    throw err
+  } finally {
+    pin.depth = depth - 1
+  }
+}
+
+function runCallback(alias: string, callback: () => unknown): void {
+  try {
+    const result = callback()
+    if (result instanceof Promise) {
+      result.catch((err: unknown) => dbLogger.error(`onCommit callback failed: ${describeError(err)}`, { alias }, err))
+    }
+  } catch (err) {
+    dbLogger.error(`onCommit callback failed: ${describeError(err)}`, { alias }, err)
+  }
+}
+
+/**
+ * Runs `fn` after the current transaction on `using` commits, or right away when there is none.
+ * Dropped if the transaction (or the savepoint that queued it) rolls back.
+ *
+ * @example
+ * ```ts
+ * await atomic(async () => {
+ *   await Order.objects.create({ total: 10 })
+ *   onCommit(() => mailer.send('order placed'))
+ * })
+ * ```
+ */
+export function onCommit(fn: () => unknown, options: { using?: string } = {}): void {
+  const alias = options.using ?? 'default'
+  const pin = currentPin(alias)
+  if (pin === undefined || pin.depth === 0) {
+    runCallback(alias, fn)
+    return
+  }
+  pin.onCommit.push({ depth: pin.depth, fn })
+}
+
+/** Whether the current async context is inside `atomic()` for `alias`. */
+export function inTransaction(alias = 'default'): boolean {
+  const pin = currentPin(alias)
+  return pin !== undefined && pin.depth > 0
+}
