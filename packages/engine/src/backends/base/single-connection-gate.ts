@@ -1,0 +1,161 @@
+/**
+ * A FIFO async mutex around one resource. SQLite and libsql hold a single connection per alias, and a
+ * transaction keeps its lease across awaits, so every checkout has to wait its turn: otherwise a
+ * statement from another async context would land inside somebody else's transaction.
+ */
+import { performance } from 'node:perf_hooks'
+import { FifoQueue } from './fifo-queue.js'
+
+/**
+ * One checkout of the gated resource. `release()` hands it to the next waiter; calling it twice does nothing.
+ *
+ * @example
+ * ```ts
+ * const lease: GateLease<Database> = await gate.acquire()
+ * lease.release()
+ * ```
+ */
+export interface GateLease<T> {
+  readonly value: T
+  release(): void
+}
+
+/**
+ * Counters of a gate, for pool stats.
+ *
+ * @example
+ * ```ts
+ * const { inUse, waiting }: GateStats = gate.stats()
+ * ```
+ */
+export interface GateStats {
+  /** 1 while a lease is out, else 0. */
+  inUse: 0 | 1
+  /** Callers queued behind the current lease. */
+  waiting: number
+  /** Leases handed out since the gate was made. */
+  acquisitions: number
+  /** Milliseconds callers spent queued, summed over every acquisition. */
+  waitMs: number
+}
+
+interface Waiter<T> {
+  resolve(lease: GateLease<T>): void
+  reject(err: unknown): void
+  enqueuedAt: number
+}
+
+/**
+ * Serialises access to one resource, first come first served.
+ *
+ * @example
+ * ```ts
+ * const gate = new SingleConnectionGate(db)
+ * const lease = await gate.acquire()
+ * try {
+ *   lease.value.exec('BEGIN')
+ *   await somethingAsync() // nobody else gets `db` meanwhile
+ *   lease.value.exec('COMMIT')
+ * } finally {
+ *   lease.release()
+ * }
+ * ```
+ */
+export class SingleConnectionGate<T> {
+  readonly #value: T
+  #busy = false
+  // linked, not an array: Array#shift copies, which makes a long queue quadratic
+  readonly #queue = new FifoQueue<Waiter<T>>()
+  #acquisitions = 0
+  #waitMs = 0
+  #closedError: (() => Error) | undefined
+
+  constructor(value: T) {
+    this.#value = value
+  }
+
+  /**
+   * Resolves with a lease once every earlier caller has released theirs. Rejects once the gate is
+   * closed (see {@link close}).
+   *
+   * @example
+   * ```ts
+   * const { value, release } = await gate.acquire()
+   * ```
+   */
+  acquire(): Promise<GateLease<T>> {
+    if (this.#closedError !== undefined) return Promise.reject(this.#closedError())
+    if (!this.#busy) {
+      this.#busy = true
+      this.#acquisitions++
+      return Promise.resolve(this.#lease())
+    }
+    return new Promise<GateLease<T>>((resolve, reject) => {
+      this.#queue.push({ resolve, reject, enqueuedAt: performance.now() })
+    })
+  }
+
+  /**
+   * Rejects every queued caller, and every later `acquire()`, with `makeError()`. A lease already out
+   * stays valid until its holder releases it.
+   *
+   * @example
+   * ```ts
+   * gate.close(() => new InterfaceError('closed'))
+   * ```
+   */
+  close(makeError: () => Error): void {
+    if (this.#closedError !== undefined) return
+    this.#closedError = makeError
+    for (let waiter = this.#queue.shift(); waiter !== undefined; waiter = this.#queue.shift()) {
+      waiter.reject(makeError())
+    }
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closedError !== undefined
+  }
+
+  /**
+   * A snapshot of the counters.
+   *
+   * @example
+   * ```ts
+   * gate.stats() // { inUse: 1, waiting: 2, acquisitions: 10, waitMs: 3.5 }
+   * ```
+   */
+  stats(): GateStats {
+    return {
+      inUse: this.#busy ? 1 : 0,
+      waiting: this.#queue.length,
+      acquisitions: this.#acquisitions,
+      waitMs: this.#waitMs,
+    }
+  }
+
+  #lease(): GateLease<T> {
+    let released = false
+    return {
+      value: this.#value,
+      release: () => {
+        // a second release must not free a lease that by now belongs to somebody else
+        if (released) return
+        released = true
+        this.#handOff()
+      },
+    }
+  }
+
+  #handOff(): void {
+    const waiter = this.#queue.shift()
+    if (waiter === undefined) {
+      this.#busy = false
+      return
+    }
+    this.#acquisitions++
+    this.#waitMs += performance.now() - waiter.enqueuedAt
+    // handing over directly (the gate stays busy) keeps FIFO: a caller arriving now cannot barge in
+    waiter.resolve(this.#lease())
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The SQLite backend: one better-sqlite3 connection per alias behind a FIFO gate. better-sqlite3
+ * loads on the first checkout, so apps that never touch SQLite never load the native module.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import type { ResolvedDatabaseSettings } from '../../conf/database-settings.js'
+import { type DormError, ImproperlyConfigured } from '../../errors.js'
+import type { Backend } from '../base/base-connection.js'
+import { mapSqliteError, openDatabaseError } from './sqlite-errors.js'
+import { GatedSqliteBackend } from './sqlite-gated-backend.js'
+import { type JournalMode, readSqliteOptions, type SqliteOptions } from './sqlite-options.js'
+import { SqliteSession } from './sqlite-session.js'
+
+type DatabaseConstructor = typeof BetterSqlite3
+
+let driver: Promise<DatabaseConstructor> | undefined
+
+/** Loads better-sqlite3 once, on first use; a failed load is retried next time (after an install). */
+function loadBetterSqlite3(): Promise<DatabaseConstructor> {
+  driver ??= import('better-sqlite3').then(
+    (mod) => mod.default,
+    (err: unknown) => {
+      driver = undefined
+      throw new ImproperlyConfigured(
+        "ENGINE 'sqlite' needs the better-sqlite3 package, which could not be loaded. " +
+          'Run `npm install better-sqlite3@12` (version 13 needs Node 22).',
+        { cause: err },
+      )
+    },
+  )
+  return driver
+}
+
+class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
+  readonly vendor = 'sqlite' as const
+  readonly #options: SqliteOptions
+
+  constructor(alias: string, options: SqliteOptions) {
+    super(alias, options.name, options.memory)
+    this.#options = options
+  }
+
+  protected async openSession(): Promise<SqliteSession> {
+    const Database = await loadBetterSqlite3()
+    const { name, timeoutMs, journalMode } = this.#options
+    let db: BetterSqlite3.Database
+    try {
+      db = new Database(name, { fileMustExist: false, timeout: timeoutMs })
+    } catch (err) {
+      throw openDatabaseError('SQLite', this.alias, name, err)
+    }
+    let actualMode: string | undefined
+    try {
+      if (journalMode !== undefined) actualMode = this.#setJournalMode(db, journalMode)
+      db.pragma('foreign_keys = ON')
+    } catch (err) {
+      db.close()
+      // NOTADB (not a database file) and BUSY (journal switch under another writer) land here
+      throw openDatabaseError('SQLite', this.alias, name, err)
+    }
+    this.lifecycleLogger.info(`SQLite database opened for alias '${this.alias}'`, {
+      alias: this.alias,
+      journal_mode: actualMode,
+      timeout_ms: timeoutMs,
+    })
+    this.lifecycleLogger.debug(`alias '${this.alias}' uses the SQLite file '${name}'`, {
+      alias: this.alias,
+      database: name,
+    })
+    return new SqliteSession(db)
+  }
+
+  mapError(err: unknown, context: { sql?: string; params?: readonly unknown[] }): DormError {
+    return mapSqliteError(err, { ...context, alias: this.alias })
+  }
+
+  #setJournalMode(db: BetterSqlite3.Database, wanted: JournalMode): string {
+    const actual = String(db.pragma(`journal_mode = ${wanted}`, { simple: true })).toUpperCase()
+    if (actual !== wanted) {
+      // SQLite answers with the mode it kept when it cannot switch (e.g. WAL on a network share)
+      this.logger.warning(
+        `SQLite kept journal_mode ${actual} for alias '${this.alias}' instead of ${wanted}` +
+          (wanted === 'WAL' ? ': WAL needs shared memory, which this file system may not offer' : ''),
+        { alias: this.alias, wanted, actual },
+      )
+    }
+    return actual
+  }
+}
+
+/**
+ * The backend of one SQLite alias. Settings are validated now; the file opens on first checkout
+ * with OPTIONS.timeout (busy timeout, ms, default 5000), OPTIONS.journal_mode (default WAL for
+ * files) and `foreign_keys = ON`.
+ *
+ * @example
+ * ```ts
+ * const backend = createSqliteBackend('default', { ENGINE: 'sqlite', NAME: 'db.sqlite3', OPTIONS: {}, ...POOL_DEFAULTS })
+ * const lease = await backend.acquire()
+ * try {
+ *   await lease.session.query('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY)', [])
+ * } finally {
+ *   lease.release()
+ * }
+ * await backend.close()
+ * ```
+ */
+export function createSqliteBackend(alias: string, settings: ResolvedDatabaseSettings): Backend {
+  return new SqliteBackend(alias, readSqliteOptions(alias, settings))
+}

@@ -1,0 +1,189 @@
+/**
+ * The DriverSession over one better-sqlite3 Database. better-sqlite3 is synchronous: each call
+ * blocks the event loop for the statement's duration, which for a local file is usually shorter
+ * than a promise round trip would be.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import type { DriverSession, QueryResult, Row } from '../base/base-connection.js'
+import { toSqliteParams } from './sqlite-params.js'
+
+/**
+ * Prepared statements kept per connection when the caller does not say.
+ *
+ * @example
+ * ```ts
+ * new SqliteSession(db, { statementCacheSize: DEFAULT_STATEMENT_CACHE_SIZE * 2 })
+ * ```
+ */
+export const DEFAULT_STATEMENT_CACHE_SIZE = 200
+
+/**
+ * What a session had to clean up when its lease came back.
+ *
+ * @example
+ * ```ts
+ * const { rolledBack } = session.reset() // true if the holder left a transaction open
+ * ```
+ */
+export interface SessionReset {
+  /** Streams still iterating, now ended. */
+  endedStreams: number
+  /** Whether an open transaction was rolled back. */
+  rolledBack: boolean
+}
+
+/**
+ * A session of the single-connection backends (sqlite and libsql).
+ *
+ * @example
+ * ```ts
+ * if (session.inTransaction) session.reset()
+ * session.close()
+ * ```
+ */
+export interface LocalSession extends DriverSession {
+  /** Whether the connection is inside a transaction. */
+  readonly inTransaction: boolean
+  /** Ends open streams and rolls back an open transaction, so the next holder starts clean. Throws if it cannot. */
+  reset(): SessionReset
+  /** Closes the connection. Idempotent. */
+  close(): void
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Runs statements on one better-sqlite3 connection, with a bounded LRU of prepared statements
+ * (preparing is most of the cost of a small query).
+ *
+ * @example
+ * ```ts
+ * const session = new SqliteSession(new Database('db.sqlite3'))
+ * await session.query('INSERT INTO t (name) VALUES (?)', ['a']) // { rows: [], rowCount: 1, lastInsertRowid: 1 }
+ * for await (const row of session.stream('SELECT * FROM t', [], 500)) console.log(row)
+ * ```
+ */
+export class SqliteSession implements LocalSession {
+  readonly #db: BetterSqlite3.Database
+  readonly #cacheSize: number
+  // Map keeps insertion order: the first key is the least recently used
+  readonly #statements = new Map<string, BetterSqlite3.Statement>()
+  // open iterators, each with the reason it was cut short (if it was)
+  readonly #openStreams = new Map<IterableIterator<unknown>, { endedBy: string | undefined }>()
+
+  constructor(db: BetterSqlite3.Database, options: { statementCacheSize?: number } = {}) {
+    this.#db = db
+    this.#cacheSize = Math.max(0, options.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE)
+  }
+
+  /** The driver connection, for setup and tests. */
+  get db(): BetterSqlite3.Database {
+    return this.#db
+  }
+
+  /** Prepared statements currently cached. */
+  get cachedStatements(): number {
+    return this.#statements.size
+  }
+
+  get inTransaction(): boolean {
+    return this.#db.open && this.#db.inTransaction
+  }
+
+  /**
+   * Runs one statement: `all()` for statements that return rows (including `RETURNING`), `run()`
+   * for the rest. Params bind positionally to `?`.
+   */
+  async query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+    const stmt = this.#prepare(sql)
+    const args = toSqliteParams(params)
+    if (stmt.reader) {
+      const rows = stmt.all(args) as Row[]
+      return { rows, rowCount: rows.length }
+    }
+    const info = stmt.run(args)
+    // SQLite's last_insert_rowid is per connection: after an UPDATE it still names the last INSERT
+    return { rows: [], rowCount: info.changes, lastInsertRowid: info.lastInsertRowid }
+  }
+
+  /**
+   * Yields rows one at a time straight from SQLite's cursor, so memory stays flat whatever the
+   * result size; every `chunkSize` rows it lets the event loop run. While a stream is open SQLite
+   * refuses writes on this connection: finish the loop (or `break`) before writing.
+   */
+  async *stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row> {
+    // a fresh statement: a cached one could be wanted by a query while this one is still iterating
+    const stmt = this.#db.prepare(sql)
+    if (!stmt.reader) {
+      throw new TypeError('This statement does not return data, so it cannot be streamed. Use execute() for it.')
+    }
+    const iterator = stmt.iterate(toSqliteParams(params)) as IterableIterator<Row>
+    const state: { endedBy: string | undefined } = { endedBy: undefined }
+    this.#openStreams.set(iterator, state)
+    const every = Number.isFinite(chunkSize) && chunkSize >= 1 ? Math.floor(chunkSize) : 1
+    try {
+      for (let count = 1; ; count++) {
+        const next = iterator.next()
+        if (next.done === true) {
+          // a cut-short stream must not look like a complete result
+          if (state.endedBy !== undefined) throw new TypeError(state.endedBy)
+          return
+        }
+        yield next.value
+        // iterating is synchronous; without a pause a long stream would starve timers and I/O
+        if (count % every === 0) await yieldToEventLoop()
+      }
+    } finally {
+      this.#openStreams.delete(iterator)
+      iterator.return?.()
+    }
+  }
+
+  reset(): SessionReset {
+    const endedStreams = this.#endStreams(
+      'This stream was ended because its connection was released before it finished',
+    )
+    let rolledBack = false
+    if (this.inTransaction) {
+      this.#db.exec('ROLLBACK')
+      rolledBack = true
+    }
+    return { endedStreams, rolledBack }
+  }
+
+  close(): void {
+    if (!this.#db.open) return
+    // better-sqlite3 refuses to close while an iterator is open
+    this.#endStreams('The database connection is not open: it was closed while this stream was reading')
+    this.#statements.clear()
+    this.#db.close()
+  }
+
+  #endStreams(reason: string): number {
+    const count = this.#openStreams.size
+    for (const [iterator, state] of this.#openStreams) {
+      state.endedBy = reason
+      iterator.return?.()
+    }
+    this.#openStreams.clear()
+    return count
+  }
+
+  #prepare(sql: string): BetterSqlite3.Statement {
+    const cached = this.#statements.get(sql)
+    if (cached !== undefined && !cached.busy) {
+      this.#statements.delete(sql)
+      this.#statements.set(sql, cached)
+      return cached
+    }
+    const stmt = this.#db.prepare(sql)
+    if (this.#cacheSize > 0 && cached === undefined) {
+      if (this.#statements.size >= this.#cacheSize) {
+        const oldest = this.#statements.keys().next()
+        if (oldest.done !== true) this.#statements.delete(oldest.value)
+      }
+      this.#statements.set(sql, stmt)
+    }
+    return stmt
+  }
+}
