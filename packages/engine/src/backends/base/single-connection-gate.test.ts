@@ -111,4 +111,18 @@ describe('SingleConnectionGate', () => {
     await Promise.all(all)
     expect(seen).toEqual(Array.from({ length: 5000 }, (_, n) => n))
   })
+
+  it('rejects a caller that waited past its timeout and skips it at hand-off', async () => {
+    const gate = new SingleConnectionGate('db')
+    const held = await gate.acquire()
+    const timedOut = gate.acquire(20, (ms) => new Error(`waited ${Math.round(ms)} ms`))
+    const patient = gate.acquire(5000, () => new Error('never'))
+    await expect(timedOut).rejects.toThrow(/waited \d+ ms/)
+    expect(gate.stats().waiting).toBe(1)
+    held.release()
+    const next = await patient
+    expect(gate.stats()).toMatchObject({ inUse: 1, waiting: 0 })
+    next.release()
+    expect(gate.stats().inUse).toBe(0)
+  })
 })

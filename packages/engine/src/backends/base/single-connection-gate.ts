@@ -43,6 +43,8 @@ interface Waiter<T> {
   resolve(lease: GateLease<T>): void
   reject(err: unknown): void
   enqueuedAt: number
+  timer: NodeJS.Timeout | undefined
+  settled: boolean
 }
 
 /**
@@ -66,6 +68,7 @@ export class SingleConnectionGate<T> {
   #busy = false
   // linked, not an array: Array#shift copies, which makes a long queue quadratic
   readonly #queue = new FifoQueue<Waiter<T>>()
+  #waiting = 0
   #acquisitions = 0
   #waitMs = 0
   #closedError: (() => Error) | undefined
@@ -76,14 +79,14 @@ export class SingleConnectionGate<T> {
 
   /**
    * Resolves with a lease once every earlier caller has released theirs. Rejects once the gate is
-   * closed (see {@link close}).
+   * closed (see {@link close}), or with `onTimeout(waitedMs)` after `timeoutMs` in the queue.
    *
    * @example
    * ```ts
-   * const { value, release } = await gate.acquire()
+   * const { value, release } = await gate.acquire(30_000, (ms) => new Error(`waited ${ms} ms`))
    * ```
    */
-  acquire(): Promise<GateLease<T>> {
+  acquire(timeoutMs?: number, onTimeout?: (waitedMs: number) => Error): Promise<GateLease<T>> {
     if (this.#closedError !== undefined) return Promise.reject(this.#closedError())
     if (!this.#busy) {
       this.#busy = true
@@ -91,7 +94,19 @@ export class SingleConnectionGate<T> {
       return Promise.resolve(this.#lease())
     }
     return new Promise<GateLease<T>>((resolve, reject) => {
-      this.#queue.push({ resolve, reject, enqueuedAt: performance.now() })
+      const waiter: Waiter<T> = { resolve, reject, enqueuedAt: performance.now(), timer: undefined, settled: false }
+      if (timeoutMs !== undefined && onTimeout !== undefined) {
+        waiter.timer = setTimeout(() => {
+          if (waiter.settled) return
+          waiter.settled = true
+          this.#waiting--
+          const waited = performance.now() - waiter.enqueuedAt
+          this.#waitMs += waited
+          reject(onTimeout(waited))
+        }, timeoutMs)
+      }
+      this.#queue.push(waiter)
+      this.#waiting++
     })
   }
 
@@ -108,8 +123,12 @@ export class SingleConnectionGate<T> {
     if (this.#closedError !== undefined) return
     this.#closedError = makeError
     for (let waiter = this.#queue.shift(); waiter !== undefined; waiter = this.#queue.shift()) {
+      if (waiter.settled) continue
+      waiter.settled = true
+      clearTimeout(waiter.timer)
       waiter.reject(makeError())
     }
+    this.#waiting = 0
   }
 
   /** Whether {@link close} was called. */
@@ -128,7 +147,7 @@ export class SingleConnectionGate<T> {
   stats(): GateStats {
     return {
       inUse: this.#busy ? 1 : 0,
-      waiting: this.#queue.length,
+      waiting: this.#waiting,
       acquisitions: this.#acquisitions,
       waitMs: this.#waitMs,
     }
@@ -148,11 +167,16 @@ export class SingleConnectionGate<T> {
   }
 
   #handOff(): void {
-    const waiter = this.#queue.shift()
+    let waiter = this.#queue.shift()
+    // waiters that timed out stay in the queue (O(1) removal); skip them here
+    while (waiter?.settled) waiter = this.#queue.shift()
     if (waiter === undefined) {
       this.#busy = false
       return
     }
+    waiter.settled = true
+    clearTimeout(waiter.timer)
+    this.#waiting--
     this.#acquisitions++
     this.#waitMs += performance.now() - waiter.enqueuedAt
     // handing over directly (the gate stays busy) keeps FIFO: a caller arriving now cannot barge in

@@ -56,7 +56,7 @@ class LibsqlBackend extends GatedSqliteBackend<LibsqlSession> {
   constructor(alias: string, settings: ResolvedDatabaseSettings, options: SqliteOptions) {
     // a remote-only alias has no connection-local data to lose, unlike a true :memory: database
     const mode = modeOf(options, settings.SYNC_URL)
-    super(alias, options.name, mode === 'memory')
+    super(alias, options.name, mode === 'memory', settings.POOL_TIMEOUT * 1000)
     this.#options = options
     this.#settings = settings
     this.#mode = mode

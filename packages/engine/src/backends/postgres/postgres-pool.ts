@@ -19,6 +19,8 @@ const poolLogger = getLogger('dorm.db.pool')
 export const CHECK_GRACE_MS = 1000
 /** MAX_LIFETIME is shortened by up to this fraction per connection, so they do not all expire at once. */
 export const LIFETIME_JITTER = 0.05
+/** A POOL_CHECK ping that gets no answer within this long (or the rest of POOL_TIMEOUT) fails. */
+export const CHECK_TIMEOUT_MS = 5000
 /** Exhaustion warnings are rate limited to one per this many milliseconds. */
 const EXHAUSTION_WARNING_EVERY_MS = 10_000
 
@@ -197,8 +199,9 @@ export class PostgresPool<C> extends EventEmitter {
   }
 
   async #checkThenHandOut(conn: PooledConnection<C>, start: number): Promise<PooledConnection<C>> {
+    const remaining = this.options.timeoutMs - (performance.now() - start)
     try {
-      await this.#connector.ping(conn.client)
+      await withTimeout(this.#connector.ping(conn.client), Math.max(1, Math.min(CHECK_TIMEOUT_MS, remaining)))
     } catch (err) {
       // the caller never sees this: drop the stale connection and try the next one
       this.counters.connections_lost++
@@ -488,6 +491,16 @@ export class PostgresPool<C> extends EventEmitter {
       { alias: this.options.alias },
     )
   }
+}
+
+/** Rejects when `promise` has not settled within `ms` (a half-open socket never answers). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms)} ms`)), ms)
+  })
+  promise.catch(() => undefined)
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -35,8 +35,8 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
   readonly vendor = 'sqlite' as const
   readonly #options: SqliteOptions
 
-  constructor(alias: string, options: SqliteOptions) {
-    super(alias, options.name, options.memory)
+  constructor(alias: string, options: SqliteOptions, waitTimeoutMs: number) {
+    super(alias, options.name, options.memory, waitTimeoutMs)
     this.#options = options
   }
 
@@ -106,5 +106,5 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
  * ```
  */
 export function createSqliteBackend(alias: string, settings: ResolvedDatabaseSettings): Backend {
-  return new SqliteBackend(alias, readSqliteOptions(alias, settings))
+  return new SqliteBackend(alias, readSqliteOptions(alias, settings), settings.POOL_TIMEOUT * 1000)
 }

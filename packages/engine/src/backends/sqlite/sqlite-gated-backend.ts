@@ -4,7 +4,7 @@
  * sees another context's statements, and cleaned up when it comes back.
  */
 import { getLogger, type Logger } from '../../db/logging.js'
-import { type DormError, InterfaceError } from '../../errors.js'
+import { type DormError, InterfaceError, PoolTimeout } from '../../errors.js'
 import type { Backend, CompactPoolStats, PoolStatsReport, SessionLease } from '../base/base-connection.js'
 import { SingleConnectionGate } from '../base/single-connection-gate.js'
 import { isTransientSqliteError } from './sqlite-errors.js'
@@ -39,7 +39,11 @@ export abstract class GatedSqliteBackend<S extends LocalSession> implements Back
   #warn: Logger | undefined
   #lifecycle: Logger | undefined
 
-  constructor(alias: string, database: string, memory: boolean) {
+  /** How long a checkout waits for the connection before PoolTimeout (POOL_TIMEOUT). */
+  readonly waitTimeoutMs: number
+
+  constructor(alias: string, database: string, memory: boolean, waitTimeoutMs: number) {
+    this.waitTimeoutMs = waitTimeoutMs
     this.alias = alias
     this.database = database
     this.memory = memory
@@ -81,7 +85,7 @@ export abstract class GatedSqliteBackend<S extends LocalSession> implements Back
    * ```
    */
   async acquire(): Promise<SessionLease> {
-    const lease = await this.#gate.acquire()
+    const lease = await this.#gate.acquire(this.waitTimeoutMs, (waited) => this.#waitTimeout(waited))
     const slot = lease.value
     let session = slot.session
     if (session === undefined) {
@@ -210,6 +214,16 @@ export abstract class GatedSqliteBackend<S extends LocalSession> implements Back
         err,
       )
     }
+  }
+
+  #waitTimeout(waitedMs: number): PoolTimeout {
+    const message =
+      `timed out after ${Math.round(waitedMs)} ms waiting for the ${this.vendor} connection of alias '${this.alias}' ` +
+      `(POOL_TIMEOUT=${this.waitTimeoutMs / 1000}s): ${this.vendor} has one connection per alias, and another ` +
+      'atomic() block or executeStreaming() loop held it all that time. A statement run inside a streaming loop on ' +
+      'the same alias waits for the stream itself: collect what you need first, or use a second alias on the same file.'
+    getLogger('dorm.db.pool').warning(message, { alias: this.alias })
+    return new PoolTimeout(message, { alias: this.alias, timeoutMs: this.waitTimeoutMs })
   }
 
   #closedError(): InterfaceError {
