@@ -20,7 +20,6 @@ export type {
   SessionLease,
   Vendor,
 } from './backends/base/base-connection.js'
-export { maskUrlPassword, parseDatabaseUrl } from './conf/database-url.js'
 export type {
   DatabaseEntry,
   DatabaseSettings,
@@ -28,6 +27,7 @@ export type {
   ResolvedDatabaseSettings,
 } from './conf/database-settings.js'
 export { POOL_DEFAULTS, resolveDatabaseSettings } from './conf/database-settings.js'
+export { maskUrlPassword, parseDatabaseUrl } from './conf/database-url.js'
 export type { DormSettings } from './conf/settings.js'
 export {
   configure,
@@ -48,8 +48,8 @@ export {
   addLogSink,
   getLogger,
   LOG_LEVELS,
-  type LogLevel,
   Logger,
+  type LogLevel,
   type LogRecord,
   type LogSink,
   resetLogging,

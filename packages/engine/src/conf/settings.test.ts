@@ -4,8 +4,8 @@ import { ImproperlyConfigured } from '../errors.js'
 import { POOL_DEFAULTS } from './database-settings.js'
 import {
   configure,
-  databaseAliases,
   type DormSettings,
+  databaseAliases,
   getDatabaseSettings,
   getSettings,
   onSettingsChanged,

@@ -70,7 +70,9 @@ export async function closeAll(): Promise<void> {
   const results = await Promise.allSettled(open.map((c) => c.close()))
   for (const [i, r] of results.entries()) {
     if (r.status === 'rejected') {
-      dbLogger.warning(`closing alias '${open[i]?.alias}' failed: ${describeError(r.reason)}`, { alias: open[i]?.alias })
+      dbLogger.warning(`closing alias '${open[i]?.alias}' failed: ${describeError(r.reason)}`, {
+        alias: open[i]?.alias,
+      })
     }
   }
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
+import type { PoolStatsReport } from '../backends/base/base-connection.js'
 import { describeError, OperationalError } from '../errors.js'
 import { getConnection, poolStats, type UninitialisedPoolStats } from './connection-registry.js'
-import type { PoolStatsReport } from '../backends/base/base-connection.js'
 
 /** Options of {@link healthCheck}. */
 export interface HealthCheckOptions {
@@ -57,7 +57,11 @@ export async function healthCheck(options: HealthCheckOptions = {}): Promise<Hea
   } finally {
     clearTimeout(timer)
   }
-  const report: HealthReport = { status: error === undefined ? 'ok' : 'error', alias, elapsed_ms: performance.now() - start }
+  const report: HealthReport = {
+    status: error === undefined ? 'ok' : 'error',
+    alias,
+    elapsed_ms: performance.now() - start,
+  }
   if (error !== undefined) report.error = error
   if (options.deep) report.pool = poolStats(alias)
   return report

@@ -1,5 +1,5 @@
-import type { DormError } from '../errors.js'
 import { retryAttempts, retryBackoff } from '../conf/settings.js'
+import type { DormError } from '../errors.js'
 import { getLogger } from './logging.js'
 
 const dbLogger = getLogger('dorm.db')

@@ -1,4 +1,4 @@
-import { describeError, DormError } from '../errors.js'
+import { DormError, describeError } from '../errors.js'
 import { type ConnectionPin, currentPin, runWithPin } from './connection-pin.js'
 import { getConnection } from './connection-registry.js'
 import { getLogger } from './logging.js'

@@ -26,7 +26,11 @@ describe('bad configuration gives ImproperlyConfigured naming the key and the fi
   })
 
   it('an unknown ENGINE', () => {
-    expectImproperly(() => configure({ DATABASES: { default: { ENGINE: 'oracle', NAME: 'x' } } }), /ENGINE/, /postgresql/)
+    expectImproperly(
+      () => configure({ DATABASES: { default: { ENGINE: 'oracle', NAME: 'x' } } }),
+      /ENGINE/,
+      /postgresql/,
+    )
   })
 
   it('a malformed URL', () => {
@@ -35,7 +39,11 @@ describe('bad configuration gives ImproperlyConfigured naming the key and the fi
   })
 
   it('a negative pool size', () => {
-    expectImproperly(() => configure({ DATABASES: { default: { URL: pgUrl, MAX_POOL_SIZE: -1 } } }), /MAX_POOL_SIZE/, /-1/)
+    expectImproperly(
+      () => configure({ DATABASES: { default: { URL: pgUrl, MAX_POOL_SIZE: -1 } } }),
+      /MAX_POOL_SIZE/,
+      /-1/,
+    )
     expectImproperly(() => configure({ DATABASES: { default: { URL: pgUrl, MIN_POOL_SIZE: -2 } } }), /MIN_POOL_SIZE/)
   })
 

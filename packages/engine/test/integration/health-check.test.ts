@@ -31,7 +31,9 @@ describe.each(testBackends())('healthCheck on %s', (backend) => {
 
   it('times out after timeoutMs when no connection can be had', async () => {
     const settings =
-      backend === 'postgres' ? { URL: databaseUrlFor(backend, 'x'), MAX_POOL_SIZE: 1, MIN_POOL_SIZE: 0 } : databaseUrlFor(backend, 'health-busy')
+      backend === 'postgres'
+        ? { URL: databaseUrlFor(backend, 'x'), MAX_POOL_SIZE: 1, MIN_POOL_SIZE: 0 }
+        : databaseUrlFor(backend, 'health-busy')
     configure({ DATABASES: { default: settings } })
     let release!: () => void
     const held = new Promise<void>((resolve) => {

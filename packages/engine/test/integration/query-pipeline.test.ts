@@ -5,9 +5,9 @@ import {
   getConnection,
   type PostQueryPayload,
   type PreQueryPayload,
+  ProgrammingError,
   postQuery,
   preQuery,
-  ProgrammingError,
   resetSettings,
 } from '../../src/index.js'
 import { databaseUrlFor, testBackends } from '../support/backends.js'
@@ -81,7 +81,7 @@ describe.each(testBackends())('the query pipeline on %s', (backend) => {
       const record = logs.records.find((r) => r.logger === 'dorm.signals')
       expect(record?.level).toBe('ERROR')
       expect(record?.message).toMatch(/brokenReceiver.*receiver bug/)
-      expect((record?.error as Error).stack).toContain('receiver bug')
+      expect(String((record?.error as Error | undefined)?.stack)).toContain('receiver bug')
     } finally {
       postQuery.disconnect(broken)
       logs.stop()

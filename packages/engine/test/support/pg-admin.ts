@@ -17,9 +17,10 @@ export async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promi
 /** Backend pids of the connections whose application_name is `appName`. */
 export async function backendPids(url: string, appName: string): Promise<number[]> {
   return withAdmin(url, async (c) => {
-    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1 ORDER BY pid', [
-      appName,
-    ])
+    const r = await c.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1 ORDER BY pid',
+      [appName],
+    )
     return r.rows.map((row) => row.pid)
   })
 }

@@ -63,7 +63,8 @@ function applyOption(alias: string, config: pg.ClientConfig, key: string, value:
         )
       }
       if (text === 'disable' || text === 'allow' || text === 'prefer') config.ssl = false
-      else config.ssl = { ...(typeof config.ssl === 'object' ? config.ssl : {}), rejectUnauthorized: text !== 'require' }
+      else
+        config.ssl = { ...(typeof config.ssl === 'object' ? config.ssl : {}), rejectUnauthorized: text !== 'require' }
       return
     case 'sslrootcert':
     case 'sslcert':

@@ -8,8 +8,8 @@
  */
 import { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
-import { InterfaceError, PoolTimeout } from '../../errors.js'
 import { getLogger } from '../../db/logging.js'
+import { InterfaceError, PoolTimeout } from '../../errors.js'
 import { FifoQueue } from '../base/fifo-queue.js'
 import { PreparedStatementTracker } from './postgres-prepared-statements.js'
 
@@ -448,7 +448,13 @@ export class PostgresPool<C> extends EventEmitter {
   }
 
   /** Gauges and counters, in the shape psycopg_pool's `get_stats()` reports. */
-  stats(): PoolCounters & { pool_min: number; pool_max: number; pool_size: number; pool_available: number; requests_waiting: number } {
+  stats(): PoolCounters & {
+    pool_min: number
+    pool_max: number
+    pool_size: number
+    pool_available: number
+    requests_waiting: number
+  } {
     return {
       pool_min: this.options.min,
       pool_max: this.options.max,

@@ -1,6 +1,14 @@
 import { performance } from 'node:perf_hooks'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { atomic, closeAll, configure, getConnection, PoolTimeout, poolStats, resetSettings } from '../../../src/index.js'
+import {
+  atomic,
+  closeAll,
+  configure,
+  getConnection,
+  PoolTimeout,
+  poolStats,
+  resetSettings,
+} from '../../../src/index.js'
 import { captureLogs } from '../../support/logs.js'
 
 const pgUrl = inject('pgUrl')

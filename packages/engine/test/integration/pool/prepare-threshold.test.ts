@@ -6,14 +6,17 @@ const SHAPE = 'SELECT $1::int + 40 AS answer'
 
 async function preparedCount(): Promise<number> {
   // MAX_POOL_SIZE 1: this runs on the same connection as the shape under test
-  const r = await getConnection().execute('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [
-    SHAPE,
-  ])
+  const r = await getConnection().execute(
+    'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1',
+    [SHAPE],
+  )
   return r.rows[0]?.n as number
 }
 
 function configureThreshold(threshold: number | null): void {
-  configure({ DATABASES: { default: { URL: pgUrl, MIN_POOL_SIZE: 1, MAX_POOL_SIZE: 1, PREPARE_THRESHOLD: threshold } } })
+  configure({
+    DATABASES: { default: { URL: pgUrl, MIN_POOL_SIZE: 1, MAX_POOL_SIZE: 1, PREPARE_THRESHOLD: threshold } },
+  })
 }
 
 describe('PREPARE_THRESHOLD', () => {

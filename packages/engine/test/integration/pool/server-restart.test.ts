@@ -11,8 +11,8 @@ import {
   resetSettings,
 } from '../../../src/index.js'
 import { captureLogs } from '../../support/logs.js'
-import { type PgCluster, startPgCluster } from '../../support/pg-cluster.js'
 import { terminateBackends, uniqueAppName } from '../../support/pg-admin.js'
+import { type PgCluster, startPgCluster } from '../../support/pg-cluster.js'
 
 // this file stops and starts its server, so it runs on a cluster of its own
 let cluster: PgCluster
@@ -54,7 +54,11 @@ describe('server restarts and transient retry', () => {
   })
 
   it('gives up after RETRY_ATTEMPTS with an OperationalError when the server stays down', async () => {
-    configure({ RETRY_ATTEMPTS: 3, RETRY_BACKOFF: 0.01, DATABASES: { default: { URL: cluster.url, MIN_POOL_SIZE: 0 } } })
+    configure({
+      RETRY_ATTEMPTS: 3,
+      RETRY_BACKOFF: 0.01,
+      DATABASES: { default: { URL: cluster.url, MIN_POOL_SIZE: 0 } },
+    })
     const logs = captureLogs()
     await cluster.stopServer('fast')
     try {
