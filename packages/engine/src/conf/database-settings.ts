@@ -25,6 +25,16 @@ import { parseDatabaseUrl } from './database-url.js'
  */
 export type Engine = 'postgresql' | 'sqlite' | 'libsql'
 
+/** The seven pool settings of the seed's table (also liftable from a URL's query string). */
+export type PoolKnob =
+  | 'MIN_POOL_SIZE'
+  | 'MAX_POOL_SIZE'
+  | 'POOL_TIMEOUT'
+  | 'POOL_CHECK'
+  | 'PREPARE_THRESHOLD'
+  | 'MAX_IDLE'
+  | 'MAX_LIFETIME'
+
 /**
  * One database as a user writes it, or as {@link parseDatabaseUrl} returns it. Every key is
  * optional; {@link resolveDatabaseSettings} fills the defaults and validates.
@@ -120,18 +130,7 @@ export interface ResolvedDatabaseSettings {
  * POOL_DEFAULTS.MAX_POOL_SIZE // 10
  * ```
  */
-export const POOL_DEFAULTS: Readonly<
-  Pick<
-    ResolvedDatabaseSettings,
-    | 'MIN_POOL_SIZE'
-    | 'MAX_POOL_SIZE'
-    | 'POOL_TIMEOUT'
-    | 'POOL_CHECK'
-    | 'PREPARE_THRESHOLD'
-    | 'MAX_IDLE'
-    | 'MAX_LIFETIME'
-  >
-> = Object.freeze({
+export const POOL_DEFAULTS: Readonly<Pick<ResolvedDatabaseSettings, PoolKnob>> = Object.freeze({
   MIN_POOL_SIZE: 1,
   MAX_POOL_SIZE: 10,
   POOL_TIMEOUT: 30,

@@ -14,7 +14,7 @@
  * ```
  */
 import { ImproperlyConfigured } from '../errors.js'
-import type { DatabaseSettings } from './database-settings.js'
+import type { DatabaseSettings, PoolKnob } from './database-settings.js'
 import { parseDecimal, parseInteger } from './memoized-setting.js'
 
 const SUPPORTED_SCHEMES = [
@@ -33,14 +33,7 @@ const EXAMPLES = "'postgres://user:password@localhost:5432/mydb', 'sqlite:///db.
 
 const DEFAULT_POSTGRES_PORT = 5432
 
-type KnobKey =
-  | 'MIN_POOL_SIZE'
-  | 'MAX_POOL_SIZE'
-  | 'POOL_TIMEOUT'
-  | 'POOL_CHECK'
-  | 'PREPARE_THRESHOLD'
-  | 'MAX_IDLE'
-  | 'MAX_LIFETIME'
+type KnobKey = PoolKnob
 
 interface Knob {
   parse: (raw: string) => number | boolean | null | undefined

@@ -3,20 +3,14 @@
  * 'SQLITE_CONSTRAINT', `extendedCode` 'SQLITE_CONSTRAINT_UNIQUE'), so those go through the SQLite
  * mapping; this file only adds the client's own codes and its open failures.
  */
-import {
-  type DatabaseErrorOptions,
-  DataError,
-  DormError,
-  ImproperlyConfigured,
-  InterfaceError,
-  OperationalError,
-} from '../../errors.js'
+import { DataError, DormError, ImproperlyConfigured, InterfaceError, OperationalError } from '../../errors.js'
 import {
   isTransientSqliteError,
   mapSqliteError,
   SQLITE_PRIMARY_CODES,
   type SqliteErrorContext,
   sqliteErrorFromCode,
+  sqliteErrorOptions,
 } from '../sqlite/sqlite-errors.js'
 
 // the remote protocol's failures: the server or the network, not the statement
@@ -29,15 +23,6 @@ const REMOTE_FAILURES = new Set([
 ])
 
 const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE'])
-
-function options(err: unknown, context: SqliteErrorContext, vendorCode?: string): DatabaseErrorOptions {
-  const opts: DatabaseErrorOptions = { cause: err }
-  if (context.sql !== undefined) opts.sql = context.sql
-  if (context.params !== undefined) opts.params = context.params
-  if (context.alias !== undefined) opts.alias = context.alias
-  if (vendorCode !== undefined) opts.vendorCode = vendorCode
-  return opts
-}
 
 /**
  * The SQLite code hidden in the message of a failed local open, which libsql throws as a plain
@@ -87,11 +72,11 @@ export function mapLibsqlError(err: unknown, context: SqliteErrorContext = {}): 
       return new InterfaceError(
         `${message}. The libsql client was closed; get a new connection with getConnection() (after configure() ` +
           'if the settings were reset).',
-        options(err, context, code),
+        sqliteErrorOptions(err, context, code),
       )
     case 'TRANSACTION_CLOSED':
     case 'TRANSACTION_ACTIVE':
-      return new InterfaceError(message, options(err, context, code))
+      return new InterfaceError(message, sqliteErrorOptions(err, context, code))
     case 'URL_INVALID':
     case 'URL_SCHEME_NOT_SUPPORTED':
     case 'URL_PARAM_NOT_SUPPORTED':
@@ -105,7 +90,7 @@ export function mapLibsqlError(err: unknown, context: SqliteErrorContext = {}): 
   if (typeof code === 'string' && REMOTE_FAILURES.has(code)) {
     return new OperationalError(
       `${message}. The libsql server could not be reached or failed.`,
-      options(err, context, code),
+      sqliteErrorOptions(err, context, code),
     )
   }
   const openCode = libsqlOpenFailureCode(err)
@@ -114,14 +99,14 @@ export function mapLibsqlError(err: unknown, context: SqliteErrorContext = {}): 
   if (errno !== undefined) {
     return new OperationalError(
       `${message} (${errno}). The libsql server could not be reached.`,
-      options(err, context, errno),
+      sqliteErrorOptions(err, context, errno),
     )
   }
   if (err instanceof RangeError && message.includes('cannot be safely represented')) {
     // the client reads integers as JS numbers and refuses, rather than rounds, any beyond 2^53
     return new DataError(
       `${message}. Read such columns as text (CAST(col AS TEXT)) or keep them within Number.MAX_SAFE_INTEGER.`,
-      options(err, context),
+      sqliteErrorOptions(err, context),
     )
   }
   return mapSqliteError(err, context)

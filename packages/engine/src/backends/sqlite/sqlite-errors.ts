@@ -153,7 +153,12 @@ function withHint(message: string, code: string): string {
   return hint === undefined ? `${message} (${code})` : `${message} (${code}). ${hint}`
 }
 
-function options(err: unknown, context: SqliteErrorContext, vendorCode?: string): DatabaseErrorOptions {
+/** The options of a wrapped driver error: the cause plus whatever context is known. Shared with libsql. */
+export function sqliteErrorOptions(
+  err: unknown,
+  context: SqliteErrorContext,
+  vendorCode?: string,
+): DatabaseErrorOptions {
   const opts: DatabaseErrorOptions = { cause: err }
   if (context.sql !== undefined) opts.sql = context.sql
   if (context.params !== undefined) opts.params = context.params
@@ -178,7 +183,7 @@ export function sqliteErrorFromCode(
   context: SqliteErrorContext,
 ): DatabaseError {
   const ErrorClass = CLASS_BY_PRIMARY_CODE[primarySqliteCode(code)] ?? DatabaseError
-  return new ErrorClass(withHint(message, code), options(cause, context, code))
+  return new ErrorClass(withHint(message, code), sqliteErrorOptions(cause, context, code))
 }
 
 /**
@@ -199,41 +204,41 @@ export function mapSqliteError(err: unknown, context: SqliteErrorContext = {}): 
   const code = sqliteCodeOf(err)
   const message = err instanceof Error ? err.message : String(err)
   if (code !== undefined) return sqliteErrorFromCode(code, message, err, context)
-  if (err instanceof InvalidParameterError) return new ProgrammingError(message, options(err, context))
+  if (err instanceof InvalidParameterError) return new ProgrammingError(message, sqliteErrorOptions(err, context))
   // better-sqlite3 checks some things itself and throws plain TypeError/RangeError without a code
   if (message.includes('database connection is not open')) {
     return new InterfaceError(
       `${message}. The SQLite connection was closed; get a new one with getConnection() (after configure() if ` +
         'the settings were reset).',
-      options(err, context),
+      sqliteErrorOptions(err, context),
     )
   }
   if (message.includes('its connection was released')) {
     return new InterfaceError(
       `${message}. Consume a stream fully (or break out of it) while its connection is checked out.`,
-      options(err, context),
+      sqliteErrorOptions(err, context),
     )
   }
   if (message.includes('directory does not exist')) {
     return new OperationalError(
       `${message}. Create the folder first: dorm does not create parent directories.`,
-      options(err, context, 'SQLITE_CANTOPEN'),
+      sqliteErrorOptions(err, context, 'SQLITE_CANTOPEN'),
     )
   }
   if (message.includes('busy executing a query')) {
     return new ProgrammingError(
       `${message}. A stream is still open on this connection (SQLite allows no other statement while one ` +
         'iterates): finish the stream, or break out of it, before running the next statement.',
-      options(err, context),
+      sqliteErrorOptions(err, context),
     )
   }
   if (
     /parameter values were provided|more than one statement|can only bind|Missing named parameter/.test(message) ||
     message.includes('does not return data')
   ) {
-    return new ProgrammingError(message, options(err, context))
+    return new ProgrammingError(message, sqliteErrorOptions(err, context))
   }
-  return new DatabaseError(message, options(err, context))
+  return new DatabaseError(message, sqliteErrorOptions(err, context))
 }
 
 /**
