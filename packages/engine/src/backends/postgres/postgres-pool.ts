@@ -305,13 +305,8 @@ export class PostgresPool<C> extends EventEmitter {
 
   /** Gives a free connection to the first live waiter, else parks it as idle. */
   #handOver(conn: PooledConnection<C>, now: number): void {
-    for (;;) {
-      const waiter = this.#waiters.shift()
-      if (waiter === undefined) break
-      if (waiter.settled) continue
-      waiter.settled = true
-      this.#waiting--
-      clearTimeout(waiter.timer)
+    const waiter = this.#takeWaiter()
+    if (waiter !== undefined) {
       this.counters.requests_wait_ms += now - waiter.enqueuedAt
       waiter.resolve(this.#checkOut(conn, now))
       return
@@ -416,16 +411,22 @@ export class PostgresPool<C> extends EventEmitter {
   }
 
   #failFirstWaiter(err: unknown): void {
+    const waiter = this.#takeWaiter()
+    if (waiter === undefined) return
+    this.counters.requests_errors++
+    waiter.reject(err)
+  }
+
+  /** Removes and returns the first waiter that has not timed out (timed-out ones stay queued until here). */
+  #takeWaiter(): Waiter<C> | undefined {
     for (;;) {
       const waiter = this.#waiters.shift()
-      if (waiter === undefined) return
+      if (waiter === undefined) return undefined
       if (waiter.settled) continue
       waiter.settled = true
       this.#waiting--
       clearTimeout(waiter.timer)
-      this.counters.requests_errors++
-      waiter.reject(err)
-      return
+      return waiter
     }
   }
 
@@ -470,15 +471,9 @@ export class PostgresPool<C> extends EventEmitter {
     if (this.#closed) return
     this.#closed = true
     clearInterval(this.#timer)
-    for (;;) {
-      const waiter = this.#waiters.shift()
-      if (waiter === undefined) break
-      if (waiter.settled) continue
-      waiter.settled = true
-      clearTimeout(waiter.timer)
+    for (let waiter = this.#takeWaiter(); waiter !== undefined; waiter = this.#takeWaiter()) {
       waiter.reject(this.#closedError())
     }
-    this.#waiting = 0
     const idle = this.#idle.splice(0)
     await Promise.all(
       idle.map(async (conn) => {
