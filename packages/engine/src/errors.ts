@@ -128,10 +128,13 @@ export class FieldError extends DormError {
   }
 }
 
-/** A value failed a field's validation. */
+/** One or more values failed validation; `errors` maps each bad field to its messages. */
 export class ValidationError extends DormError {
-  constructor(message: string) {
+  readonly errors: Readonly<Record<string, readonly string[]>>
+
+  constructor(message: string, errors: Record<string, readonly string[]> = {}) {
     super(message, { code: 'VALIDATION_ERROR' })
+    this.errors = errors
   }
 }
 

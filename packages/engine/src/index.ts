@@ -55,7 +55,9 @@ export {
   resetLogging,
   setLogLevel,
 } from './db/logging.js'
+export { readAfterWriteScope } from './db/read-after-write.js'
 export { addSensitiveColumnPatterns, REDACTED, redactParams } from './db/redact.js'
+export { allowMigrate, dbForRead, dbForWrite, type Router, type RouterHints } from './db/router.js'
 export { type AtomicOptions, atomic, inTransaction, onCommit } from './db/transaction.js'
 export {
   BudgetExceeded,
@@ -77,11 +79,37 @@ export {
   ProgrammingError,
   ValidationError,
 } from './errors.js'
+export { CheckConstraint, type Constraint, Index, UniqueConstraint } from './models/constraints.js'
+export * from './models/fields/index.js'
+export {
+  defineModel,
+  type Instance,
+  Model,
+  type ModelClass,
+  type ModelInstance,
+  RelatedManager,
+  type SaveOptions,
+} from './models/model.js'
+export { type MetaOptions, type ModelClassLike, ModelMeta, type RelatedObject } from './models/model-meta.js'
+export type { FieldMap, FilterOf, InitOf, RowOf, ValuesRow } from './models/model-types.js'
+export { allModels, clearRegistry, getModel } from './models/registry.js'
+export { Aggregate, Avg, Count, Max, Min, Sum } from './query/aggregates.js'
+export { ProtectedError } from './query/deletion.js'
+export { F, Q, QObject, Value } from './query/expressions.js'
+export { Manager } from './query/manager.js'
+export { QuerySet } from './query/queryset.js'
+export { createModelSql, dropModelSql } from './schema/create-model-sql.js'
 export {
   type ConnectOptions,
+  type DeletePayload,
   type PostQueryPayload,
   type PreQueryPayload,
+  postDelete,
   postQuery,
+  postSave,
+  preDelete,
   preQuery,
+  preSave,
+  type SavePayload,
   Signal,
 } from './signals.js'

@@ -104,3 +104,30 @@ export interface PostQueryPayload extends PreQueryPayload {
 export const preQuery = new Signal<PreQueryPayload>('preQuery')
 /** Sent after every statement dorm executes, with `elapsed_ms` and `error`. */
 export const postQuery = new Signal<PostQueryPayload>('postQuery')
+
+/** Payload of {@link preSave} / {@link postSave}. */
+export interface SavePayload {
+  /** The model class. */
+  sender: unknown
+  instance: unknown
+  using: string
+  updateFields: readonly string[] | null
+  /** postSave only: true when the save inserted a row. */
+  created?: boolean
+}
+
+/** Payload of {@link preDelete} / {@link postDelete}. */
+export interface DeletePayload {
+  sender: unknown
+  instance: unknown
+  using: string
+}
+
+/** Sent before an instance is saved. */
+export const preSave = new Signal<SavePayload>('preSave')
+/** Sent after an instance is saved, with `created`. */
+export const postSave = new Signal<SavePayload>('postSave')
+/** Sent before an instance is deleted. */
+export const preDelete = new Signal<DeletePayload>('preDelete')
+/** Sent after an instance is deleted. */
+export const postDelete = new Signal<DeletePayload>('postDelete')

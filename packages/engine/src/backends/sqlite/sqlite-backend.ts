@@ -53,6 +53,7 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
     try {
       if (journalMode !== undefined) actualMode = this.#setJournalMode(db, journalMode)
       db.pragma('foreign_keys = ON')
+      registerRegexp(db)
     } catch (err) {
       db.close()
       // NOTADB (not a database file) and BUSY (journal switch under another writer) land here
@@ -107,4 +108,24 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
  */
 export function createSqliteBackend(alias: string, settings: ResolvedDatabaseSettings): Backend {
   return new SqliteBackend(alias, readSqliteOptions(alias, settings), settings.POOL_TIMEOUT * 1000)
+}
+
+/**
+ * SQLite has the REGEXP operator but no implementation: `X REGEXP Y` calls `regexp(Y, X)`. dorm
+ * provides one with JavaScript's RegExp; a leading `(?i)` makes it case-insensitive (the `iregex`
+ * lookup). Compiled patterns are cached because the same pattern runs once per row.
+ */
+function registerRegexp(db: BetterSqlite3.Database): void {
+  const cache = new Map<string, RegExp>()
+  db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    if (pattern === null || value === null) return null
+    const source = String(pattern)
+    let re = cache.get(source)
+    if (re === undefined) {
+      re = source.startsWith('(?i)') ? new RegExp(source.slice(4), 'iu') : new RegExp(source, 'u')
+      if (cache.size > 200) cache.clear()
+      cache.set(source, re)
+    }
+    return re.test(String(value)) ? 1 : 0
+  })
 }

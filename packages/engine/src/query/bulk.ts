@@ -1,0 +1,156 @@
+/**
+ * bulkCreate / bulkUpdate: many rows per statement, in batches that stay under the drivers'
+ * parameter limits (SQLite: 32766 variables; PostgreSQL: 65535).
+ */
+import { getConnection } from '../db/connection-registry.js'
+import { FieldError } from '../errors.js'
+import type { AnyField } from '../models/fields/field.js'
+import { instanceState } from '../models/instance-state.js'
+import { dialectFor } from './dialects.js'
+import type { QueryModel } from './queryset.js'
+import { attributeOf, toDbValue } from './statements.js'
+
+/** Options of bulkCreate. */
+export interface BulkCreateOptions {
+  /** Rows per INSERT (default: as many as the parameter limit allows, at most 1000). */
+  batchSize?: number
+  /** Skip rows that violate a unique constraint (ON CONFLICT DO NOTHING / INSERT OR IGNORE). */
+  ignoreConflicts?: boolean
+}
+
+const MAX_PARAMS = { postgresql: 65535, sqlite: 32766, libsql: 32766 }
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Inserts instances (or init objects) and sets their pks from RETURNING. */
+export async function bulkCreate(
+  model: QueryModel,
+  objects: readonly unknown[],
+  alias: string,
+  options: BulkCreateOptions,
+): Promise<unknown[]> {
+  if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1)) {
+    throw new FieldError(`bulkCreate(): batchSize must be a positive integer, got ${String(options.batchSize)}.`)
+  }
+  const instances = objects.map((o) => (o instanceof model ? o : new model(o as Record<string, unknown>))) as Record<
+    string,
+    unknown
+  >[]
+  if (instances.length === 0) return []
+  const connection = getConnection(alias)
+  const dialect = dialectFor(connection.vendor)
+  const meta = model.meta
+  const q = (s: string) => dialect.quote(s)
+  for (const instance of instances) {
+    for (const field of meta.concreteFields) {
+      const preSave = (field as unknown as { preSave?: (isInsert: boolean) => unknown }).preSave
+      if (typeof preSave === 'function') {
+        const value = preSave.call(field, true)
+        if (value !== undefined) instance[field.name] = value
+      }
+    }
+  }
+  // the pk column is sent only when every object has one (else the database assigns them)
+  const withPk = instances.every((i) => i[meta.pk.name] !== null && i[meta.pk.name] !== undefined)
+  const fields: AnyField[] = meta.concreteFields.filter((f) => !(f.generated && !withPk))
+  const perRow = Math.max(1, fields.length)
+  const size = Math.min(options.batchSize ?? 1000, Math.floor(MAX_PARAMS[connection.vendor] / perRow))
+  for (const batch of batches(instances, size)) {
+    const params: unknown[] = []
+    const rows = batch.map((instance) => {
+      const placeholders = fields.map((f) => {
+        params.push(toDbValue(f, instance[attributeOf(f)], dialect))
+        return dialect.placeholder(params.length)
+      })
+      return `(${placeholders.join(', ')})`
+    })
+    let sql = `INSERT INTO ${q(meta.dbTable)} (${fields.map((f) => q(f.column)).join(', ')}) VALUES ${rows.join(', ')}`
+    if (options.ignoreConflicts) sql = dialect.insertIgnore(sql)
+    const returning = !options.ignoreConflicts && !withPk
+    if (returning) sql += ` RETURNING ${q(meta.pk.column)}`
+    const result = await connection.execute(sql, params)
+    if (returning) {
+      // RETURNING follows the VALUES order on PostgreSQL and SQLite for a single INSERT
+      result.rows.forEach((row, i) => {
+        const instance = batch[i]
+        if (instance !== undefined) instance[meta.pk.name] = meta.pk.fromDb(row[meta.pk.column], dialect.vendor)
+      })
+    }
+    for (const instance of batch) {
+      const state = instanceState(instance)
+      if (instance[meta.pk.name] !== null && instance[meta.pk.name] !== undefined) state.adding = false
+      state.db = alias
+    }
+  }
+  return instances
+}
+
+/** Updates `fieldNames` of saved instances with a CASE per column, one statement per batch. */
+export async function bulkUpdate(
+  model: QueryModel,
+  objects: readonly unknown[],
+  fieldNames: readonly string[],
+  alias: string,
+  options: { batchSize?: number },
+): Promise<number> {
+  if (fieldNames.length === 0) throw new FieldError('bulkUpdate() needs at least one field name.')
+  const meta = model.meta
+  const fields = fieldNames.map((name) => {
+    const field = meta.findField(name)
+    if (field === undefined || !field.concrete || field.primaryKey) {
+      throw new FieldError(
+        `bulkUpdate(): '${name}' is not an updatable field of ${meta.label}. Fields: ${meta.fieldNames().join(', ')}.`,
+      )
+    }
+    return field
+  })
+  const instances = objects as Record<string, unknown>[]
+  for (const instance of instances) {
+    const pk = instance[meta.pk.name]
+    if (pk === null || pk === undefined)
+      throw new FieldError(`bulkUpdate(): every object must be saved (have a pk); one of ${meta.label} has none.`)
+  }
+  if (instances.length === 0) return 0
+  const connection = getConnection(alias)
+  const dialect = dialectFor(connection.vendor)
+  const q = (s: string) => dialect.quote(s)
+  const perRow = fields.length * 2 + 1
+  const size = Math.min(options.batchSize ?? 500, Math.floor(MAX_PARAMS[connection.vendor] / perRow))
+  let updated = 0
+  for (const batch of batches(instances, size)) {
+    const params: unknown[] = []
+    const p = (value: unknown) => {
+      params.push(value)
+      return dialect.placeholder(params.length)
+    }
+    const sets = fields.map((field) => {
+      const cases = batch
+        .map((i) => {
+          const when = p(meta.pk.toDb(i[meta.pk.name], dialect.vendor))
+          const then = p(toDbValue(field, i[attributeOf(field)], dialect))
+          return `WHEN ${q(meta.pk.column)} = ${when} THEN ${castFor(field, dialect.vendor, then)}`
+        })
+        .join(' ')
+      return `${q(field.column)} = CASE ${cases} ELSE ${q(field.column)} END`
+    })
+    const keys = batch.map((i) => p(meta.pk.toDb(i[meta.pk.name], dialect.vendor)))
+    const sql = `UPDATE ${q(meta.dbTable)} SET ${sets.join(', ')} WHERE ${q(meta.pk.column)} IN (${keys.join(', ')})`
+    const result = await connection.execute(sql, params)
+    updated += result.rowCount
+  }
+  return updated
+}
+
+/** PostgreSQL cannot infer a CASE branch's parameter type: cast it to the column type. */
+function castFor(field: AnyField, vendor: string, placeholder: string): string {
+  if (vendor !== 'postgresql') return placeholder
+  const type = field
+    .dbType('postgresql')
+    .replace(/^bigserial$/, 'bigint')
+    .replace(/^serial$/, 'integer')
+  return `${placeholder}::${type}`
+}

@@ -1,0 +1,584 @@
+/**
+ * QuerySet: an immutable, lazy, awaitable description of a query. Chain methods return new
+ * QuerySets; terminal methods run SQL. Awaiting a QuerySet runs it and resolves to model instances
+ * (or `values()` rows).
+ */
+import type { QueryResult, Row } from '../backends/base/base-connection.js'
+import { getConnection } from '../db/connection-registry.js'
+import { markWrite, stickyAlias, writeMarks } from '../db/read-after-write.js'
+import { dbForRead, dbForWrite } from '../db/router.js'
+import { atomic, inTransaction } from '../db/transaction.js'
+import { DoesNotExist, DormError, FieldError, IntegrityError, type MultipleObjectsReturned } from '../errors.js'
+import type { ModelClassLike } from '../models/model-meta.js'
+import type { FieldMap, FilterOf, InitOf, OrderOf, ValuesRow } from '../models/model-types.js'
+import type { Aggregate } from './aggregates.js'
+import { type BulkCreateOptions, bulkCreate, bulkUpdate } from './bulk.js'
+import { dialectFor } from './dialects.js'
+import { Expression, QObject } from './expressions.js'
+import { hydrateInstances, hydrateValues } from './hydrate.js'
+import { runPrefetch } from './prefetch.js'
+import { initialState, type LockOptions, type QueryState, type WhereNode, whereFromQ } from './query-state.js'
+import {
+  compileAggregate,
+  compileCount,
+  compileDelete,
+  compileExists,
+  compileSelect,
+  compileUpdate,
+} from './statements.js'
+
+/** The model class a QuerySet works on, as the query layer sees it. */
+export interface QueryModel extends ModelClassLike {
+  // biome-ignore lint/suspicious/noExplicitAny: building instances of any model
+  new (init?: any): any
+  readonly DoesNotExist: new (message: string) => DoesNotExist
+  readonly MultipleObjectsReturned: new (message: string) => MultipleObjectsReturned
+}
+
+/** Options of `using()`. */
+export interface UsingOptions {
+  /** false: read the given alias even right after a write (no read-after-write pinning). */
+  sticky?: boolean
+}
+
+/** A filter argument: keyword filters or a Q object. */
+export type FilterArg<F extends FieldMap> = FilterOf<F> | QObject
+
+/**
+ * A lazy, immutable query over model `I` with field map `F`, resolving to rows of type `R`.
+ *
+ * @example
+ * ```ts
+ * const page = await Book.objects.filter({ pages__gte: 100 }).orderBy('-publishedAt').limit(20)
+ * const titles = await Book.objects.valuesList('title', { flat: true })
+ * ```
+ */
+export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> {
+  readonly state: QueryState
+
+  constructor(model: QueryModel | QueryState) {
+    this.state = 'meta' in model ? initialState(model) : model
+  }
+
+  get model(): QueryModel {
+    return this.state.model as QueryModel
+  }
+
+  #with<R2 = R>(changes: Partial<QueryState>): QuerySet<I, F, R2> {
+    return new QuerySet<I, F, R2>({ ...this.state, prefetchedRows: undefined, ...changes })
+  }
+
+  #filters(args: readonly FilterArg<F>[], negate: boolean): QuerySet<I, F, R> {
+    const nodes: WhereNode[] = []
+    for (const arg of args) {
+      if (arg === undefined || arg === null) continue
+      const node =
+        arg instanceof QObject
+          ? whereFromQ(arg.node)
+          : whereFromQ({ kind: 'filters', filters: arg as Record<string, unknown> })
+      if (node.kind === 'and' && node.children.length === 0) continue
+      nodes.push(negate ? { kind: 'not', child: node } : node)
+    }
+    return nodes.length === 0 ? this : this.#with({ where: [...this.state.where, ...nodes] })
+  }
+
+  /** A copy of this QuerySet. */
+  all(): QuerySet<I, F, R> {
+    return this.#with({})
+  }
+
+  /** Matches nothing, without running a query. */
+  none(): QuerySet<I, F, R> {
+    return this.#with({ empty: true })
+  }
+
+  /** Keeps rows matching every argument (keyword lookups and/or Q objects). */
+  filter(...args: FilterArg<F>[]): QuerySet<I, F, R> {
+    return this.#filters(args, false)
+  }
+
+  /** Drops rows matching the arguments. */
+  exclude(...args: FilterArg<F>[]): QuerySet<I, F, R> {
+    return this.#filters(args, true)
+  }
+
+  /** Sorts by fields (`-field` descending, `?` random); replaces the model's default ordering. */
+  orderBy(...fields: OrderOf<F>[]): QuerySet<I, F, R> {
+    return this.#with({ ordering: [...fields] })
+  }
+
+  /** Reverses the ordering. */
+  reverse(): QuerySet<I, F, R> {
+    const ordering = this.state.ordering ?? this.state.model.meta.ordering
+    const base = ordering.length > 0 ? ordering : [this.state.model.meta.pk.name]
+    return this.#with({ ordering: base.map((o) => (o.startsWith('-') ? o.slice(1) : o === '?' ? o : `-${o}`)) })
+  }
+
+  /** SELECT DISTINCT. */
+  distinct(): QuerySet<I, F, R> {
+    return this.#with({ distinct: true })
+  }
+
+  /** At most `n` rows. */
+  limit(n: number): QuerySet<I, F, R> {
+    if (!Number.isInteger(n) || n < 0) throw new FieldError(`limit() takes a non-negative integer, got ${String(n)}.`)
+    return this.#with({ limit: n })
+  }
+
+  /** Skips `n` rows. */
+  offset(n: number): QuerySet<I, F, R> {
+    if (!Number.isInteger(n) || n < 0) throw new FieldError(`offset() takes a non-negative integer, got ${String(n)}.`)
+    return this.#with({ offset: n })
+  }
+
+  /** Loads forward relations in the same query with JOINs (`'author'`, `'author__publisher'`). */
+  selectRelated(...paths: string[]): QuerySet<I, F, R> {
+    return this.#with({ selectRelated: [...new Set([...this.state.selectRelated, ...paths])] })
+  }
+
+  /** Loads relations with one extra query per relation, whatever the number of rows. */
+  prefetchRelated(...paths: string[]): QuerySet<I, F, R> {
+    return this.#with({ prefetchRelated: [...new Set([...this.state.prefetchRelated, ...paths])] })
+  }
+
+  /** Loads only these fields (plus the pk); the others are undefined on instances. */
+  only(...fields: (keyof F & string)[]): QuerySet<I, F, R> {
+    return this.#with({ only: [...fields] })
+  }
+
+  /** Leaves these fields out of the SELECT. */
+  defer(...fields: (keyof F & string)[]): QuerySet<I, F, R> {
+    return this.#with({ defer: [...this.state.defer, ...fields] })
+  }
+
+  /** Plain objects instead of instances: `values('title', 'author__name')` (no names: every field). */
+  values<K extends string>(...fields: K[]): QuerySet<I, F, ValuesRow<F, K>> {
+    return this.#with<ValuesRow<F, K>>({ mode: { kind: 'values', fields } })
+  }
+
+  /** Tuples, or single values with `{ flat: true }` (one field only). */
+  valuesList<K extends string>(...args: [...K[], { flat: true }]): QuerySet<I, F, ValuesRow<F, K>[K]>
+  valuesList<K extends string>(...fields: K[]): QuerySet<I, F, unknown[]>
+  valuesList(...args: unknown[]): QuerySet<I, F, unknown> {
+    const last = args[args.length - 1]
+    const flat = typeof last === 'object' && last !== null && (last as { flat?: boolean }).flat === true
+    const fields = (flat || (typeof last === 'object' && last !== null) ? args.slice(0, -1) : args) as string[]
+    if (flat && fields.length !== 1) {
+      throw new FieldError(`valuesList(..., { flat: true }) takes exactly one field, got ${fields.length}.`)
+    }
+    return this.#with({ mode: { kind: 'valuesList', fields, flat } })
+  }
+
+  /** Adds computed columns (aggregates group by the selected fields). */
+  annotate(annotations: Record<string, Aggregate | Expression>): QuerySet<I, F, R> {
+    for (const [name, expr] of Object.entries(annotations)) {
+      if (!(expr instanceof Expression))
+        throw new FieldError(`annotate(): '${name}' must be an expression such as Count('books').`)
+      if (this.state.model.meta.findField(name)) {
+        throw new FieldError(
+          `annotate(): '${name}' clashes with a field of ${this.state.model.meta.label}. Pick another name.`,
+        )
+      }
+    }
+    return this.#with({ annotations: { ...this.state.annotations, ...annotations } })
+  }
+
+  /** Locks the selected rows until the transaction ends (PostgreSQL; a no-op on SQLite, which locks the database). */
+  selectForUpdate(options: LockOptions = {}): QuerySet<I, F, R> {
+    if (options.skipLocked && options.noWait)
+      throw new FieldError('selectForUpdate(): skipLocked and noWait cannot be combined.')
+    return this.#with({ lock: options })
+  }
+
+  /** Runs on `alias`, bypassing the routers. */
+  using(alias: string, options: UsingOptions = {}): QuerySet<I, F, R> {
+    return this.#with({ alias, sticky: options.sticky ?? true })
+  }
+
+  // ---- running ----
+
+  /** The alias a read goes to: sticky write alias > using() > routers > 'default'. */
+  readAlias(): string {
+    const state = this.state
+    if (state.sticky) {
+      const sticky = stickyAlias(state.model)
+      if (sticky !== undefined) return sticky
+    }
+    return state.alias ?? dbForRead(state.model)
+  }
+
+  /** The alias a write goes to: using() > routers > 'default'. */
+  writeAlias(): string {
+    return this.state.alias ?? dbForWrite(this.state.model)
+  }
+
+  /**
+   * The SQL and params this QuerySet would run (on the alias it would read from).
+   *
+   * @example
+   * ```ts
+   * Book.objects.filter({ pages__gt: 3 }).toSQL() // { sql: 'SELECT ... WHERE "library_book"."pages" > $1', params: [3] }
+   * ```
+   */
+  toSQL(): { sql: string; params: unknown[] } {
+    const { sql, params } = compileSelect(this.state, dialectFor(getConnection(this.readAlias()).vendor))
+    return { sql, params }
+  }
+
+  async #fetch(): Promise<R[]> {
+    const state = this.state
+    if (state.empty) return []
+    if (state.prefetchedRows !== undefined) return [...state.prefetchedRows] as R[]
+    const alias = this.readAlias()
+    const connection = getConnection(alias)
+    if (state.lock !== null && connection.vendor === 'postgresql' && !inTransaction(alias)) {
+      throw new DormError(
+        `selectForUpdate() on alias '${alias}' must run inside atomic(): the lock ends with the transaction.`,
+        { code: 'TRANSACTION_REQUIRED' },
+      )
+    }
+    const compiled = compileSelect(state, dialectFor(connection.vendor))
+    const { rows } = await connection.execute(compiled.sql, compiled.params)
+    return this.#materialise(rows, compiled.columns, connection.vendor, alias)
+  }
+
+  async #materialise(
+    rows: readonly Row[],
+    columns: Parameters<typeof hydrateInstances>[1],
+    vendor: Parameters<typeof hydrateInstances>[3],
+    alias: string,
+  ): Promise<R[]> {
+    const state = this.state
+    if (state.mode.kind === 'instances') {
+      const instances = hydrateInstances(state, columns, rows, vendor, alias)
+      if (state.prefetchRelated.length > 0)
+        await runPrefetch(state.model as QueryModel, instances, state.prefetchRelated, alias)
+      return instances as R[]
+    }
+    const values = hydrateValues(state, columns, rows, vendor)
+    if (state.mode.kind === 'values') return values as R[]
+    const fields = columns.map((c) => c.alias)
+    if (state.mode.flat) return values.map((v) => v[fields[0] as string]) as R[]
+    return values.map((v) => fields.map((f) => v[f])) as R[]
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: awaiting a QuerySet runs it, by design (as Django's iteration)
+  then<T1 = R[], T2 = never>(
+    onfulfilled?: ((value: R[]) => T1 | PromiseLike<T1>) | null,
+    onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
+    return this.#fetch().then(onfulfilled, onrejected)
+  }
+
+  /** The one row matching the filters; DoesNotExist / MultipleObjectsReturned otherwise. */
+  async get(...args: FilterArg<F>[]): Promise<R> {
+    const qs = args.length > 0 ? this.filter(...args) : this
+    // two rows are enough to know there is more than one
+    const rows = await qs.#with({ limit: 2, ordering: [] }).#fetch()
+    if (rows.length === 1) return rows[0] as R
+    const label = this.state.model.meta.label
+    const described = describeFilters(qs.state.where)
+    if (rows.length === 0) throw new this.model.DoesNotExist(`${label} matching ${described} does not exist.`)
+    throw new this.model.MultipleObjectsReturned(
+      `get() returned more than one ${label} matching ${described}; make the filters unique or use filter().`,
+    )
+  }
+
+  /** The one row matching, or null when none (MultipleObjectsReturned still applies). */
+  async getOrNone(...args: FilterArg<F>[]): Promise<R | null> {
+    try {
+      return await this.get(...args)
+    } catch (err) {
+      if (err instanceof DoesNotExist) return null
+      throw err
+    }
+  }
+
+  /** The first row by the ordering (the pk when unordered), or null. */
+  async first(): Promise<R | null> {
+    const ordered =
+      (this.state.ordering ?? this.state.model.meta.ordering).length > 0 ? this : this.orderBy('pk' as OrderOf<F>)
+    const rows = await ordered.#with({ limit: 1 }).#fetch()
+    return (rows[0] as R | undefined) ?? null
+  }
+
+  /** The last row by the ordering (the pk when unordered), or null. */
+  async last(): Promise<R | null> {
+    return this.reverse().first()
+  }
+
+  /** SELECT COUNT(*). */
+  async count(): Promise<number> {
+    if (this.state.empty) return 0
+    const alias = this.readAlias()
+    const connection = getConnection(alias)
+    const { sql, params } = compileCount(this.state, dialectFor(connection.vendor))
+    const { rows } = await connection.execute(sql, params)
+    return Number(rows[0]?.count ?? 0)
+  }
+
+  /** Whether any row matches (SELECT 1 ... LIMIT 1). */
+  async exists(): Promise<boolean> {
+    if (this.state.empty) return false
+    const connection = getConnection(this.readAlias())
+    const { sql, params } = compileExists(this.state, dialectFor(connection.vendor))
+    const { rows } = await connection.execute(sql, params)
+    return rows.length > 0
+  }
+
+  /**
+   * Aggregates over the matching rows.
+   *
+   * @example
+   * ```ts
+   * const { total } = await Book.objects.aggregate({ total: Sum('pages') })
+   * ```
+   */
+  async aggregate<A extends Record<string, Aggregate>>(aggregates: A): Promise<{ [K in keyof A]: number | null }> {
+    const connection = getConnection(this.readAlias())
+    const { sql, params } = compileAggregate(this.state, dialectFor(connection.vendor), aggregates)
+    const { rows } = await connection.execute(sql, params)
+    const row = rows[0] ?? {}
+    const out: Record<string, number | null> = {}
+    for (const name of Object.keys(aggregates)) {
+      const value = row[name]
+      out[name] = value === null || value === undefined ? null : Number(value)
+    }
+    return out as { [K in keyof A]: number | null }
+  }
+
+  /** Inserts one row and returns the instance. */
+  async create(values: InitOf<F>): Promise<I> {
+    const instance = new this.model(values)
+    await instance.save({ using: this.state.alias ?? undefined, forceInsert: true })
+    return instance as I
+  }
+
+  /**
+   * Fetches the row matching `lookup`, or creates it with `lookup` + `defaults`. On PostgreSQL a
+   * concurrent create that wins the race is picked up (the unique violation is caught inside a
+   * savepoint and the row fetched again). Resolves to `[instance, created]`.
+   */
+  async getOrCreate(lookup: FilterOf<F>, defaults: Partial<InitOf<F>> = {}): Promise<[I, boolean]> {
+    const qs = this.state.alias ? this : this.using(this.writeAlias())
+    const found = (await qs.filter(lookup).#with({ limit: 2 }).#fetch()) as unknown as I[]
+    if (found.length === 1) return [found[0] as I, false]
+    if (found.length > 1) return [(await qs.get(lookup)) as unknown as I, false]
+    const init = { ...plainLookups(lookup), ...defaults } as InitOf<F>
+    try {
+      const created = await atomic(() => qs.create(init), { using: qs.writeAlias() })
+      return [created, true]
+    } catch (err) {
+      if (!(err instanceof IntegrityError)) throw err
+      // another request created it between our read and our insert
+      const existing = await qs.getOrNone(lookup)
+      if (existing === null) throw err
+      return [existing as unknown as I, false]
+    }
+  }
+
+  /** Updates the row matching `lookup` with `defaults`, or creates it. Resolves to `[instance, created]`. */
+  async updateOrCreate(lookup: FilterOf<F>, defaults: Partial<InitOf<F>> = {}): Promise<[I, boolean]> {
+    const alias = this.state.alias ?? this.writeAlias()
+    return atomic(
+      async () => {
+        const qs = this.using(alias)
+        const locked = (await qs.filter(lookup).selectForUpdate().#with({ limit: 2 }).#fetch()) as unknown as Array<
+          Record<string, unknown>
+        >
+        if (locked.length > 1) await qs.get(lookup)
+        const existing = locked[0]
+        if (existing !== undefined) {
+          Object.assign(existing, defaults)
+          await (existing as unknown as { save(o: object): Promise<void> }).save({ using: alias })
+          return [existing as unknown as I, false] as [I, boolean]
+        }
+        const [created] = await qs.getOrCreate(lookup, defaults)
+        return [created, true] as [I, boolean]
+      },
+      { using: alias },
+    )
+  }
+
+  /**
+   * UPDATE the matching rows (values may be F expressions); resolves to the number of rows.
+   *
+   * @example
+   * ```ts
+   * await Book.objects.filter({ pages__lt: 10 }).update({ pages: F('pages').add(1) })
+   * ```
+   */
+  async update(values: Partial<{ [K in keyof InitOf<F>]: InitOf<F>[K] | Expression }>): Promise<number> {
+    if (this.state.empty) return 0
+    const marks = writeMarks()
+    const alias = this.writeAlias()
+    const connection = getConnection(alias)
+    const withAuto = { ...autoNowValues(this.state.model), ...(values as Record<string, unknown>) }
+    const { sql, params } = compileUpdate(this.state, dialectFor(connection.vendor), withAuto)
+    const result = await connection.execute(sql, params)
+    markWrite(marks, this.state.model, alias)
+    return result.rowCount
+  }
+
+  /**
+   * DELETE the matching rows, applying each relation's onDelete (CASCADE, PROTECT, SET_NULL, ...)
+   * and sending preDelete/postDelete; resolves to the number of rows deleted per model label.
+   */
+  async delete(): Promise<{ deleted: number; perModel: Record<string, number> }> {
+    if (this.state.empty) return { deleted: 0, perModel: {} }
+    const marks = writeMarks()
+    const alias = this.writeAlias()
+    const { collectAndDelete } = await import('./deletion.js')
+    const result = await collectAndDelete(this as unknown as QuerySet<unknown, FieldMap>, alias)
+    markWrite(marks, this.state.model, alias)
+    return result
+  }
+
+  /** Plain DELETE of the matching rows, with no onDelete handling or signals (used by the collector). */
+  async rawDelete(alias: string): Promise<number> {
+    const connection = getConnection(alias)
+    const { sql, params } = compileDelete(this.state, dialectFor(connection.vendor))
+    const result: QueryResult = await connection.execute(sql, params)
+    return result.rowCount
+  }
+
+  /**
+   * Inserts many rows in batches with one statement each; returns the instances with their new
+   * ids (RETURNING on PostgreSQL and SQLite). `ignoreConflicts` skips rows that violate a unique
+   * constraint (their ids stay unset).
+   */
+  async bulkCreate(objects: readonly (I | InitOf<F>)[], options: BulkCreateOptions = {}): Promise<I[]> {
+    const marks = writeMarks()
+    const alias = this.writeAlias()
+    const created = await bulkCreate(this.model, objects as unknown[], alias, options)
+    markWrite(marks, this.state.model, alias)
+    return created as I[]
+  }
+
+  /** Updates `fields` of many instances with one statement per batch; resolves to the rows updated. */
+  async bulkUpdate(
+    objects: readonly I[],
+    fields: readonly (keyof F & string)[],
+    options: { batchSize?: number } = {},
+  ): Promise<number> {
+    const marks = writeMarks()
+    const alias = this.writeAlias()
+    const updated = await bulkUpdate(this.model, objects as unknown[], fields, alias, options)
+    markWrite(marks, this.state.model, alias)
+    return updated
+  }
+
+  /** A map of pk (or `fieldName`, which must be unique) to instance for the given keys. */
+  async inBulk(keys?: readonly unknown[], options: { fieldName?: string } = {}): Promise<Map<unknown, I>> {
+    const fieldName = options.fieldName ?? 'pk'
+    const field = this.state.model.meta.findField(fieldName)
+    if (field === undefined || !field.unique) {
+      throw new FieldError(`inBulk(): '${fieldName}' must be a unique field of ${this.state.model.meta.label}.`)
+    }
+    if (keys !== undefined && keys.length === 0) return new Map()
+    const qs = keys === undefined ? this : this.filter({ [`${fieldName}__in`]: [...keys] } as FilterOf<F>)
+    const rows = (await qs.#with<I>({ mode: { kind: 'instances' } }).#fetch()) as unknown as Array<
+      Record<string, unknown>
+    >
+    const attribute = fieldName === 'pk' ? this.state.model.meta.pk.name : fieldName
+    return new Map(rows.map((row) => [row[attribute], row as unknown as I]))
+  }
+
+  /**
+   * Streams the rows in chunks: a server-side cursor on PostgreSQL, so memory stays flat whatever
+   * the row count. Inside `atomic()` (where a cursor cannot get its own transaction) it reads in
+   * keyset pages of `chunkSize` on the transaction's connection instead.
+   */
+  async *iterator(options: { chunkSize?: number } = {}): AsyncGenerator<R> {
+    const chunkSize = options.chunkSize ?? 2000
+    const state = this.state
+    if (state.empty) return
+    if (state.prefetchRelated.length > 0) {
+      // prefetch works per chunk: fetch a chunk of instances, prefetch it, yield it
+      for await (const chunk of this.#pages(chunkSize)) yield* chunk
+      return
+    }
+    const alias = this.readAlias()
+    const connection = getConnection(alias)
+    if (inTransaction(alias)) {
+      for await (const chunk of this.#pages(chunkSize)) yield* chunk
+      return
+    }
+    const compiled = compileSelect(state, dialectFor(connection.vendor))
+    let batch: Row[] = []
+    for await (const row of connection.executeStreaming(compiled.sql, compiled.params, { chunkSize })) {
+      batch.push(row)
+      if (batch.length >= chunkSize) {
+        yield* await this.#materialise(batch, compiled.columns, connection.vendor, alias)
+        batch = []
+      }
+    }
+    if (batch.length > 0) yield* await this.#materialise(batch, compiled.columns, connection.vendor, alias)
+  }
+
+  async *#pages(chunkSize: number): AsyncGenerator<R[]> {
+    const ordering = this.state.ordering ?? this.state.model.meta.ordering
+    const base = ordering.length > 0 ? this : this.orderBy('pk' as OrderOf<F>)
+    for (let offset = this.state.offset ?? 0; ; offset += chunkSize) {
+      const remaining =
+        this.state.limit === null
+          ? chunkSize
+          : Math.min(chunkSize, this.state.limit - (offset - (this.state.offset ?? 0)))
+      if (remaining <= 0) return
+      const rows = await base.#with({ offset, limit: remaining }).#fetch()
+      if (rows.length > 0) yield rows
+      if (rows.length < remaining) return
+    }
+  }
+
+  /**
+   * The planner's view of this query: PostgreSQL `EXPLAIN (ANALYZE, BUFFERS)` with
+   * `{ analyze: true }`, SQLite `EXPLAIN QUERY PLAN`. Resolves to the plan as text.
+   */
+  async explain(options: { analyze?: boolean } = {}): Promise<string> {
+    const connection = getConnection(this.readAlias())
+    const dialect = dialectFor(connection.vendor)
+    const { sql, params } = compileSelect(this.state, dialect)
+    const { rows } = await connection.execute(dialect.explain(sql, options), params)
+    if (connection.vendor === 'postgresql') return rows.map((r) => String(r['QUERY PLAN'])).join('\n')
+    return rows.map((r) => `${'  '.repeat(Number(r.parent ? 1 : 0))}${String(r.detail)}`).join('\n')
+  }
+}
+
+function describeFilters(where: readonly WhereNode[]): string {
+  const parts: string[] = []
+  const walk = (node: WhereNode): void => {
+    if (node.kind === 'lookup')
+      parts.push(`${node.path}=${JSON.stringify(node.value instanceof Expression ? 'F(...)' : node.value)}`)
+    else if (node.kind === 'not') walk(node.child)
+    else for (const c of node.children) walk(c)
+  }
+  for (const n of where) walk(n)
+  return parts.length > 0 ? `{ ${parts.join(', ')} }` : 'the query'
+}
+
+/** `getOrCreate` lookups that are plain field values (no `__lookup`) seed the new row. */
+function plainLookups(lookup: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(lookup)) {
+    if (key.includes('__')) {
+      if (key.endsWith('__exact')) out[key.slice(0, -7)] = value
+      continue
+    }
+    if (value instanceof Expression) continue
+    out[key] = value
+  }
+  return out
+}
+
+/** autoNow fields get the current time on every update(). */
+function autoNowValues(model: ModelClassLike): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const field of model.meta.concreteFields) {
+    const preSave = (field as unknown as { preSave?: (isInsert: boolean) => unknown; autoNow?: boolean }).preSave
+    if ((field as unknown as { autoNow?: boolean }).autoNow === true && typeof preSave === 'function') {
+      out[field.name] = preSave.call(field, false)
+    }
+  }
+  return out
+}

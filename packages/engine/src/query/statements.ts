@@ -1,0 +1,397 @@
+/**
+ * SELECT / COUNT / EXISTS / aggregate / UPDATE / DELETE statements of a QuerySet, and the cache
+ * that keeps compiled SQL per query shape.
+ */
+import { FieldError } from '../errors.js'
+import type { AnyField } from '../models/fields/field.js'
+import type { ModelClassLike } from '../models/model-meta.js'
+import { Aggregate } from './aggregates.js'
+import {
+  CompileContext,
+  type CompiledQuery,
+  compileExpression,
+  compileOrdering,
+  compileWhere,
+  effectiveOrdering,
+  resolveReference,
+  type SelectedColumn,
+} from './compiler.js'
+import type { Dialect } from './dialect.js'
+import { Expression } from './expressions.js'
+import { type JoinStep, joinsForRelation } from './path-resolver.js'
+import type { QueryState, WhereNode } from './query-state.js'
+
+/** The key an instance property uses for a field: `authorId` for relations, the name otherwise. */
+export function attributeOf(field: AnyField): string {
+  return field.isRelation ? `${field.name}Id` : field.name
+}
+
+/** A compiled SELECT plus how to read its rows. */
+export interface CompiledSelect extends CompiledQuery {
+  readonly columns: readonly SelectedColumn[]
+}
+
+interface CachedSql {
+  readonly sql: string
+  readonly columns: readonly SelectedColumn[]
+}
+
+const MAX_CACHED_SHAPES = 2000
+const sqlCache = new Map<string, CachedSql>()
+
+/** Compiled-shape cache statistics (for benchmarks and tests). */
+export const compileCacheStats = { hits: 0, misses: 0 }
+
+/** Empties the compile cache (tests). */
+export function clearCompileCache(): void {
+  sqlCache.clear()
+}
+
+function valueShape(value: unknown): string {
+  if (value === null || value === undefined) return 'N'
+  if (value instanceof Expression) return `E${expressionShape(value)}`
+  if (Array.isArray(value)) return `A${value.length}`
+  if (value instanceof Set) return `A${value.size}`
+  if (typeof value === 'boolean') return value ? 'T' : 'F'
+  return 'V'
+}
+
+function expressionShape(expr: Expression): string {
+  const e = expr as unknown as Record<string, unknown>
+  if ('left' in e)
+    return `(${expressionShape(e.left as Expression)}${String(e.operator)}${expressionShape(e.right as Expression)})`
+  if ('fn' in e) return `${String(e.fn)}${e.distinct ? 'D' : ''}:${String(e.path)}`
+  if ('path' in e) return `F:${String(e.path)}`
+  return 'V'
+}
+
+function whereShape(nodes: readonly WhereNode[]): string {
+  let s = ''
+  for (const node of nodes) {
+    switch (node.kind) {
+      case 'lookup':
+        s += `${node.path}=${valueShape(node.value)};`
+        break
+      case 'and':
+      case 'or':
+        s += `${node.kind}(${whereShape(node.children)})`
+        break
+      case 'not':
+        s += `not(${whereShape([node.child])})`
+        break
+    }
+  }
+  return s
+}
+
+function stateShape(state: QueryState, statement: string): string {
+  let annotations = ''
+  for (const [name, expr] of Object.entries(state.annotations)) annotations += `${name}:${expressionShape(expr)},`
+  const m = state.mode
+  return (
+    `${statement}|${state.model.meta.label}|${whereShape(state.where)}|o:${(state.ordering ?? state.model.meta.ordering).join(',')}` +
+    `|l:${state.limit !== null}|f:${state.offset !== null}|d:${state.distinct}|sr:${state.selectRelated.join(',')}` +
+    `|on:${state.only?.join(',') ?? ''}|df:${state.defer.join(',')}|m:${m.kind}:${m.kind === 'instances' ? '' : m.fields.join(',')}` +
+    `|a:${annotations}|k:${state.lock ? `${state.lock.skipLocked}${state.lock.noWait}${state.lock.of?.join(',')}` : ''}`
+  )
+}
+
+/**
+ * Compiles through the shape cache: on a hit only the params are collected.
+ */
+function cached(
+  key: string,
+  dialect: Dialect,
+  state: QueryState,
+  build: (ctx: CompileContext) => SelectedColumn[],
+  finish: (ctx: CompileContext, columns: SelectedColumn[]) => string,
+): CompiledSelect {
+  const fullKey = `${dialect.vendor}|${key}`
+  const hit = sqlCache.get(fullKey)
+  if (hit !== undefined) {
+    compileCacheStats.hits++
+    const ctx = new CompileContext(dialect, state.model, true)
+    build(ctx)
+    finish(ctx, [])
+    return { sql: hit.sql, params: ctx.params, columns: hit.columns }
+  }
+  compileCacheStats.misses++
+  const ctx = new CompileContext(dialect, state.model, false)
+  const columns = build(ctx)
+  const sql = finish(ctx, columns)
+  if (sqlCache.size >= MAX_CACHED_SHAPES) sqlCache.clear()
+  sqlCache.set(fullKey, { sql, columns })
+  return { sql, params: ctx.params, columns }
+}
+
+function selectedFields(state: QueryState, model: ModelClassLike): AnyField[] {
+  const meta = model.meta
+  let fields = meta.concreteFields
+  if (state.only !== null) {
+    const wanted = new Set(state.only)
+    fields = fields.filter((f) => f.primaryKey || wanted.has(f.name))
+    for (const name of state.only) {
+      if (!name.includes('__') && meta.findField(name) === undefined) {
+        throw new FieldError(`only(): ${meta.label} has no field '${name}'. Fields: ${meta.fieldNames().join(', ')}.`)
+      }
+    }
+  }
+  if (state.defer.length > 0) {
+    for (const name of state.defer) {
+      if (meta.findField(name) === undefined) {
+        throw new FieldError(`defer(): ${meta.label} has no field '${name}'. Fields: ${meta.fieldNames().join(', ')}.`)
+      }
+    }
+    const skipped = new Set(state.defer)
+    fields = fields.filter((f) => f.primaryKey || !skipped.has(f.name))
+  }
+  return fields
+}
+
+function selectList(ctx: CompileContext, state: QueryState): SelectedColumn[] {
+  const columns: SelectedColumn[] = []
+  const mode = state.mode
+  if (mode.kind === 'instances') {
+    for (const field of selectedFields(state, state.model)) {
+      columns.push({ alias: attributeOf(field), field, relation: '' })
+    }
+    for (const path of state.selectRelated) {
+      const joins = joinsForRelation(state.model, path)
+      const relation = (joins[joins.length - 1] as JoinStep).model
+      for (const field of relation.meta.concreteFields) {
+        columns.push({ alias: `${path}__${attributeOf(field)}`, field, relation: path })
+      }
+    }
+  } else {
+    const names = mode.fields.length > 0 ? mode.fields : state.model.meta.concreteFields.map(attributeOf)
+    for (const name of names) {
+      if (name in state.annotations) {
+        columns.push({ alias: name, field: undefined, relation: '' })
+        continue
+      }
+      const resolved = resolveReference(state.model, name)
+      columns.push({ alias: name, field: resolved.field, relation: `=${name}` })
+    }
+  }
+  if (mode.kind === 'instances') {
+    for (const name of Object.keys(state.annotations)) columns.push({ alias: name, field: undefined, relation: '' })
+  }
+  void ctx
+  return columns
+}
+
+/** SQL of the selected columns (joins are registered on ctx as a side effect). */
+function selectSql(ctx: CompileContext, state: QueryState, columns: readonly SelectedColumn[]): string {
+  const parts: string[] = []
+  const q = (s: string) => ctx.quote(s)
+  for (const column of columns) {
+    if (column.field === undefined) {
+      const expr = state.annotations[column.alias] as Expression
+      const sql = compileExpression(ctx, expr)
+      parts.push(`${sql} AS ${q(column.alias)}`)
+      continue
+    }
+    let sql: string
+    if (column.relation === '') {
+      sql = ctx.paramsOnly ? '' : `${ctx.baseAlias}.${q(column.field.column)}`
+    } else if (column.relation.startsWith('=')) {
+      sql = ctx.columnOf(resolveReference(state.model, column.relation.slice(1)))
+    } else {
+      const alias = ctx.aliasFor(joinsForRelation(state.model, column.relation))
+      sql = ctx.paramsOnly ? '' : `${alias}.${q(column.field.column)}`
+    }
+    parts.push(column.alias === column.field.column ? sql : `${sql} AS ${q(column.alias)}`)
+  }
+  return parts.join(', ')
+}
+
+function hasAggregate(state: QueryState): boolean {
+  return Object.values(state.annotations).some((a) => a instanceof Aggregate)
+}
+
+function limitSql(ctx: CompileContext, state: QueryState): string {
+  let sql = ''
+  if (state.limit !== null) sql += ` LIMIT ${ctx.param(state.limit)}`
+  if (state.offset !== null) {
+    // SQLite needs a LIMIT before OFFSET; -1 means none
+    if (state.limit === null && ctx.vendor !== 'postgresql') sql += ' LIMIT -1'
+    sql += ` OFFSET ${ctx.param(state.offset)}`
+  }
+  return ctx.paramsOnly ? '' : sql
+}
+
+/**
+ * The SELECT of a QuerySet.
+ *
+ * @example
+ * ```ts
+ * compileSelect(Book.objects.filter({ pages__gt: 3 }).state, postgresDialect)
+ * // { sql: 'SELECT ... WHERE "library_book"."pages" > $1', params: [3], columns }
+ * ```
+ */
+export function compileSelect(state: QueryState, dialect: Dialect): CompiledSelect {
+  return cached(
+    stateShape(state, 'select'),
+    dialect,
+    state,
+    (ctx) => {
+      const columns = selectList(ctx, state)
+      return columns
+    },
+    (ctx, columns) => {
+      // order of traversal must match between passes: select list, where, ordering, limit
+      const select = selectSql(ctx, state, ctx.paramsOnly ? selectList(ctx, state) : columns)
+      const where = compileWhere(ctx, state.where)
+      const ordering = compileOrdering(ctx, effectiveOrdering(state))
+      const groupBy = hasAggregate(state) ? groupBySql(ctx, state, columns) : ''
+      const limit = limitSql(ctx, state)
+      if (ctx.paramsOnly) return ''
+      const lock = state.lock ? dialect.forUpdate(state.lock) : ''
+      return (
+        `SELECT ${state.distinct ? 'DISTINCT ' : ''}${select}${ctx.fromClause()}` +
+        `${where ? ` WHERE ${where}` : ''}${groupBy}${ordering}${limit}${lock}`
+      )
+    },
+  )
+}
+
+function groupBySql(ctx: CompileContext, state: QueryState, columns: readonly SelectedColumn[]): string {
+  if (ctx.paramsOnly) return ''
+  const terms = columns
+    .filter((c) => c.field !== undefined)
+    .map((c) => {
+      if (c.relation === '') return `${ctx.baseAlias}.${ctx.quote((c.field as AnyField).column)}`
+      return ctx.quote(c.alias)
+    })
+  for (const [name, expr] of Object.entries(state.annotations))
+    if (!(expr instanceof Aggregate)) terms.push(ctx.quote(name))
+  return terms.length > 0 ? ` GROUP BY ${terms.join(', ')}` : ''
+}
+
+/** SELECT COUNT(*) (over a subquery when sliced or distinct). */
+export function compileCount(state: QueryState, dialect: Dialect): CompiledQuery {
+  if (state.limit !== null || state.offset !== null || state.distinct || Object.keys(state.annotations).length > 0) {
+    const inner = compileSelect(
+      {
+        ...state,
+        ordering: [],
+        mode: state.mode.kind === 'instances' ? { kind: 'values', fields: [state.model.meta.pk.name] } : state.mode,
+      },
+      dialect,
+    )
+    const cast = dialect.vendor === 'postgresql' ? '::integer' : ''
+    return { sql: `SELECT COUNT(*)${cast} AS "count" FROM (${inner.sql}) AS "sub"`, params: inner.params }
+  }
+  return cached(
+    stateShape(state, 'count'),
+    dialect,
+    state,
+    () => [],
+    (ctx) => {
+      const where = compileWhere(ctx, state.where)
+      const cast = dialect.vendor === 'postgresql' ? '::integer' : ''
+      const distinctPk = ctx.hasJoins ? `DISTINCT ${ctx.baseAlias}.${ctx.quote(state.model.meta.pk.column)}` : '*'
+      return ctx.paramsOnly
+        ? ''
+        : `SELECT COUNT(${distinctPk})${cast} AS "count"${ctx.fromClause()}${where ? ` WHERE ${where}` : ''}`
+    },
+  )
+}
+
+/** SELECT 1 ... LIMIT 1. */
+export function compileExists(state: QueryState, dialect: Dialect): CompiledQuery {
+  return cached(
+    stateShape(state, 'exists'),
+    dialect,
+    state,
+    () => [],
+    (ctx) => {
+      const where = compileWhere(ctx, state.where)
+      return ctx.paramsOnly ? '' : `SELECT 1 AS "one"${ctx.fromClause()}${where ? ` WHERE ${where}` : ''} LIMIT 1`
+    },
+  )
+}
+
+/** SELECT <aggregates> over the filtered rows (a subquery when sliced or distinct). */
+export function compileAggregate(
+  state: QueryState,
+  dialect: Dialect,
+  aggregates: Readonly<Record<string, Aggregate>>,
+): CompiledQuery {
+  const ctx = new CompileContext(dialect, state.model, false)
+  const select = Object.entries(aggregates)
+    .map(([name, agg]) => {
+      if (!(agg instanceof Aggregate))
+        throw new FieldError(`aggregate(): '${name}' is not an aggregate (Count, Sum, Avg, Min, Max).`)
+      return `${compileExpression(ctx, agg)} AS ${ctx.quote(name)}`
+    })
+    .join(', ')
+  if (select === '')
+    throw new FieldError('aggregate() needs at least one aggregate, e.g. aggregate({ total: Sum("pages") }).')
+  const where = compileWhere(ctx, state.where)
+  return { sql: `SELECT ${select}${ctx.fromClause()}${where ? ` WHERE ${where}` : ''}`, params: ctx.params }
+}
+
+/** `WHERE pk IN (SELECT pk ... joins ...)` when filters cross relations (UPDATE/DELETE cannot join), plain WHERE otherwise. */
+function writeWhere(ctx: CompileContext, state: QueryState): string {
+  const inner = new CompileContext(ctx.dialect, state.model, false, ctx.params)
+  const where = compileWhere(inner, state.where)
+  if (where === '') return ''
+  if (!inner.hasJoins) return ` WHERE ${where}`
+  const pk = ctx.quote(state.model.meta.pk.column)
+  return ` WHERE ${pk} IN (SELECT ${inner.baseAlias}.${pk}${inner.fromClause()} WHERE ${where})`
+}
+
+/**
+ * UPDATE of the filtered rows; values may be F expressions.
+ *
+ * @example
+ * ```ts
+ * compileUpdate(qs.state, dialect, { pages: F('pages').add(1) })
+ * ```
+ */
+export function compileUpdate(
+  state: QueryState,
+  dialect: Dialect,
+  values: Readonly<Record<string, unknown>>,
+): CompiledQuery {
+  const ctx = new CompileContext(dialect, state.model, false)
+  const sets: string[] = []
+  for (const [name, value] of Object.entries(values)) {
+    const field = fieldForWrite(state.model, name)
+    const rhs =
+      value instanceof Expression ? compileExpression(ctx, value) : ctx.param(toDbValue(field, value, dialect))
+    sets.push(`${ctx.quote(field.column)} = ${rhs}`)
+  }
+  if (sets.length === 0) throw new FieldError('update() needs at least one field to set.')
+  const where = writeWhere(ctx, state)
+  return { sql: `UPDATE ${ctx.baseAlias} SET ${sets.join(', ')}${where}`, params: ctx.params }
+}
+
+/** DELETE of the filtered rows. */
+export function compileDelete(state: QueryState, dialect: Dialect): CompiledQuery {
+  const ctx = new CompileContext(dialect, state.model, false)
+  const where = writeWhere(ctx, state)
+  return { sql: `DELETE FROM ${ctx.baseAlias}${where}`, params: ctx.params }
+}
+
+/** The field written by `name` (`author`, `authorId` or a plain field). */
+export function fieldForWrite(model: ModelClassLike, name: string): AnyField {
+  const field =
+    model.meta.findField(name) ?? (name.endsWith('Id') ? model.meta.findField(name.slice(0, -2)) : undefined)
+  if (field === undefined || !field.concrete) {
+    throw new FieldError(
+      `${model.meta.label} has no field '${name}' to write. Fields: ${model.meta.fieldNames().join(', ')}.`,
+    )
+  }
+  return field
+}
+
+/** Converts a JS value for a column write (relations accept instances). */
+export function toDbValue(field: AnyField, value: unknown, dialect: Dialect): unknown {
+  if (value === null || value === undefined) return null
+  if (field.isRelation && typeof value === 'object' && value !== null && 'pk' in value) {
+    return field.toDb((value as { pk: unknown }).pk, dialect.vendor)
+  }
+  return field.toDb(value, dialect.vendor)
+}
