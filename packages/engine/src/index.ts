@@ -81,6 +81,7 @@ export {
 } from './errors.js'
 export { CheckConstraint, type Constraint, Index, UniqueConstraint } from './models/constraints.js'
 export * from './models/fields/index.js'
+export { ManyRelatedManager } from './models/many-related-manager.js'
 export {
   defineModel,
   type Instance,
@@ -98,7 +99,7 @@ export { ProtectedError } from './query/deletion.js'
 export { F, Q, QObject, Value } from './query/expressions.js'
 export { Manager } from './query/manager.js'
 export { QuerySet } from './query/queryset.js'
-export { createModelSql, dropModelSql } from './schema/create-model-sql.js'
+export { createModelSql, dropModelSql, dropModelStatements, junctionSql } from './schema/create-model-sql.js'
 export {
   type ConnectOptions,
   type DeletePayload,

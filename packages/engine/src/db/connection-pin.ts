@@ -15,13 +15,17 @@ export interface ConnectionPin {
   savepoints: number
   /** Callbacks to run after the outermost COMMIT, each tagged with the depth that queued it. */
   onCommit: Array<{ depth: number; fn: () => unknown }>
+  /** Set when the block that made the pin has ended and given the connection back. */
+  released?: boolean
 }
 
 const storage = new AsyncLocalStorage<ReadonlyMap<string, ConnectionPin>>()
 
 /** The pin for `alias` in the current async context, if any. */
 export function currentPin(alias: string): ConnectionPin | undefined {
-  return storage.getStore()?.get(alias)
+  const pin = storage.getStore()?.get(alias)
+  // a continuation that outlived its atomic() block must not use the connection it gave back
+  return pin?.released === true ? undefined : pin
 }
 
 /** Runs `fn` with `pin` visible to every statement of its alias in this async context. */

@@ -48,14 +48,27 @@ export async function atomic<T>(fn: () => Promise<T> | T, options: AtomicOptions
   const lease = await connection.acquireLease()
   const fresh: ConnectionPin = { alias, lease, depth: 0, savepoints: 0, onCommit: [] }
   let broken = false
+  let committed: ConnectionPin['onCommit'] = []
   try {
     return await runWithPin(fresh, () =>
-      outermost(fresh, fn, (err) => {
-        broken = err !== undefined
-      }),
+      outermost(
+        fresh,
+        fn,
+        (err) => {
+          broken = err !== undefined
+        },
+        (callbacks) => {
+          committed = callbacks
+        },
+      ),
     )
   } finally {
+    // continuations that outlive the block (an async onCommit callback, a promise left running)
+    // must check out a connection of their own, not reuse this one once it is back in the pool
+    fresh.released = true
     lease.release(broken)
+    // after the release and outside the pin: a callback's queries run on their own connection
+    for (const { fn: callback } of committed) runCallback(alias, callback)
   }
 }
 
@@ -63,6 +76,9 @@ async function outermost<T>(
   pin: ConnectionPin,
   fn: () => Promise<T> | T,
   onRollbackFailure: (err: unknown) => void,
+  afterCommit: (callbacks: ConnectionPin['onCommit']) => void = (callbacks) => {
+    for (const { fn: callback } of callbacks) runCallback(pin.alias, callback)
+  },
 ): Promise<T> {
   const connection = getConnection(pin.alias)
   // SQLite: take the write lock up front; a DEFERRED transaction that later writes can fail with
@@ -92,8 +108,7 @@ async function outermost<T>(
     throw err
   }
   pin.depth = 0
-  const callbacks = pin.onCommit.splice(0)
-  for (const { fn: callback } of callbacks) runCallback(pin.alias, callback)
+  afterCommit(pin.onCommit.splice(0))
   return result
 }
 
@@ -105,6 +120,9 @@ async function savepoint<T>(pin: ConnectionPin, fn: () => Promise<T> | T): Promi
   try {
     const result = await fn()
     await connection.runOnLease(pin.lease, `RELEASE SAVEPOINT ${name}`)
+    // the callbacks of a released savepoint now belong to the enclosing level (a later rollback
+    // of a sibling savepoint at this depth must not drop them)
+    for (const queued of pin.onCommit) if (queued.depth >= depth) queued.depth = depth - 1
     return result
   } catch (err) {
     await connection.runOnLease(pin.lease, `ROLLBACK TO SAVEPOINT ${name}`)

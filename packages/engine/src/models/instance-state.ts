@@ -1,18 +1,36 @@
 /**
- * Per-instance bookkeeping kept off the enumerable properties: whether the row exists yet, which
- * alias it came from, and the caches of loaded relations and prefetched reverse relations.
+ * Per-instance bookkeeping kept off the string-keyed properties: whether the row exists yet, which
+ * alias it came from, and the caches of loaded relations and prefetched reverse relations. It sits
+ * under a symbol key (plain assignment: `defineProperty` per row cost more than the rest of
+ * hydration), and the caches are created on first use.
  */
 export const INSTANCE_STATE: unique symbol = Symbol('dorm.instanceState')
 
-export interface InstanceState {
+/** The bookkeeping of one instance. */
+export class InstanceState {
   /** True until the row is inserted. */
   adding: boolean
   /** The alias the row was read from or written to. */
   db: string | null
-  /** Related instances loaded through selectRelated / related(). */
-  readonly related: Map<string, unknown>
+  #related: Map<string, unknown> | undefined
+  #prefetched: Map<string, unknown[]> | undefined
+
+  constructor(adding: boolean, db: string | null) {
+    this.adding = adding
+    this.db = db
+  }
+
+  /** Related instances loaded through selectRelated / prefetchRelated / related(). */
+  get related(): Map<string, unknown> {
+    this.#related ??= new Map()
+    return this.#related
+  }
+
   /** Rows loaded by prefetchRelated, per relation name. */
-  readonly prefetched: Map<string, unknown[]>
+  get prefetched(): Map<string, unknown[]> {
+    this.#prefetched ??= new Map()
+    return this.#prefetched
+  }
 }
 
 /** The state of an instance, created on first access. */
@@ -20,8 +38,8 @@ export function instanceState(instance: object): InstanceState {
   const holder = instance as { [INSTANCE_STATE]?: InstanceState }
   let state = holder[INSTANCE_STATE]
   if (state === undefined) {
-    state = { adding: true, db: null, related: new Map(), prefetched: new Map() }
-    Object.defineProperty(instance, INSTANCE_STATE, { value: state, enumerable: false, writable: true })
+    state = new InstanceState(true, null)
+    holder[INSTANCE_STATE] = state
   }
   return state
 }

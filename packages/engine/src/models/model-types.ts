@@ -3,6 +3,7 @@
  * exists at run time.
  */
 import type { AnyField, Field } from './fields/field.js'
+import type { Instance } from './model.js'
 
 /** The value a field holds on an instance: `T`, or `T | null` for `null: true` fields. */
 export type FieldValue<F> =
@@ -41,7 +42,7 @@ export type ImplicitId<F extends FieldMap> = HasOwnPk<F> extends true ? unknown 
 
 /** `author` -> `authorId` for every ForeignKey / OneToOneField. */
 export type ForeignKeyIds<F extends FieldMap> = {
-  [K in ForeignKeyNames<F> as `${K}Id`]: F[K] extends Field<unknown, infer N, boolean, boolean>
+  [K in ForeignKeyNames<F> as `${K}Id`]: F[K] extends { readonly __null: infer N }
     ? N extends true
       ? PkValue | null
       : PkValue
@@ -56,7 +57,10 @@ export type RowOf<F extends FieldMap> = {
 
 /** Fields that must be given when creating: not null, no default, not generated, not a relation given by id. */
 type RequiredInitKeys<F extends FieldMap> = {
-  [K in Exclude<keyof F & string, ManyToManyNames<F>>]: F[K] extends Field<unknown, infer N, infer D, boolean>
+  [K in Exclude<keyof F & string, ManyToManyNames<F>>]: F[K] extends {
+    readonly __null: infer N
+    readonly __default: infer D
+  }
     ? N extends true
       ? never
       : D extends true
@@ -74,7 +78,9 @@ type RequiredInitKeys<F extends FieldMap> = {
  */
 export type InitOf<F extends FieldMap> = { [K in RequiredInitKeys<F>]: FieldValue<F[K]> } & {
   [K in Exclude<keyof F & string, RequiredInitKeys<F> | ManyToManyNames<F>>]?: FieldValue<F[K]>
-} & { [K in keyof ForeignKeyIds<F>]?: ForeignKeyIds<F>[K] } & { id?: number; pk?: PkValue }
+} & { [K in keyof ForeignKeyIds<F>]?: ForeignKeyIds<F>[K] } & { pk?: PkValue } & (HasOwnPk<F> extends true
+    ? unknown
+    : { id?: number })
 
 /** Lookups that compare with a value of the field's own type. */
 export type ComparisonLookup = 'exact' | 'gt' | 'gte' | 'lt' | 'lte'
@@ -140,13 +146,16 @@ export type FilterOf<F extends FieldMap> = {
   } & {
     pk?: PkValue
     pk__in?: readonly PkValue[]
-    id?: number
-    id__in?: readonly number[]
-    id__gt?: number
-    id__gte?: number
-    id__lt?: number
-    id__lte?: number
-  }
+  } & (HasOwnPk<F> extends true
+    ? unknown
+    : {
+        id?: number
+        id__in?: readonly number[]
+        id__gt?: number
+        id__gte?: number
+        id__lt?: number
+        id__lte?: number
+      })
 
 // biome-ignore lint/suspicious/noExplicitAny: the standard union-to-intersection trick
 type UnionToIntersection<U> = (U extends any ? (x: U) => void : never) extends (x: infer I) => void ? I : never
@@ -160,6 +169,16 @@ export type OrderOf<F extends FieldMap> =
   | 'pk'
   | '-pk'
   | '?'
+
+/**
+ * What the constructor of model class `M` takes and builds: typed by its field map for a class from
+ * `defineModel`, anything for a model class seen only as the query layer's `QueryModel`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped model class builds and takes anything
+export type ModelInitOf<M> = M extends { readonly fields: infer F extends FieldMap } ? InitOf<F> : any
+/** The instance type of model class `M` (see {@link ModelInitOf}). */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped model class builds and takes anything
+export type ModelInstanceOf<M> = M extends { readonly fields: infer F extends FieldMap } ? Instance<F> : any
 
 /** A `values('a', 'b')` row. */
 export type ValuesRow<F extends FieldMap, K extends string> = {

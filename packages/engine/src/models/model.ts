@@ -13,7 +13,13 @@ import { type QueryModel, QuerySet } from '../query/queryset.js'
 import { attributeOf, toDbValue } from '../query/statements.js'
 import { postSave, preSave } from '../signals.js'
 import type { AnyField } from './fields/field.js'
+import { ManyToManyField } from './fields/many-to-many-field.js'
 import { instanceState } from './instance-state.js'
+import {
+  defineManyToManyAccessor,
+  defineReverseManyToManyAccessor,
+  type ManyToManyManagers,
+} from './many-related-manager.js'
 import { type MetaOptions, type ModelClassLike, ModelMeta, type RelatedObject } from './model-meta.js'
 import type { FieldMap, InitOf, RowOf } from './model-types.js'
 import { registerModel, setReverseAccessorInstaller, wireRelations } from './registry.js'
@@ -48,7 +54,7 @@ export interface ModelInstance {
 }
 
 /** An instance of a model defined with field map `F`. */
-export type Instance<F extends FieldMap> = RowOf<F> & ModelInstance
+export type Instance<F extends FieldMap> = RowOf<F> & ManyToManyManagers<F> & ModelInstance
 
 /** The class `defineModel` returns. */
 export interface ModelClass<F extends FieldMap> extends QueryModel {
@@ -80,7 +86,7 @@ export abstract class Model {
     const meta = model.meta
     const state = instanceState(this)
     const self = this as unknown as Record<string, unknown>
-    const alias = options.using ?? state.db ?? dbForWrite(model, { instance: this })
+    const alias = options.using ?? dbForWrite(model, { instance: this })
     const connection = getConnection(alias)
     const dialect = dialectFor(connection.vendor)
     const updateFields = options.updateFields ?? null
@@ -160,7 +166,7 @@ export abstract class Model {
       })
     }
     const state = instanceState(this)
-    const alias = options.using ?? state.db ?? dbForWrite(model, { instance: this })
+    const alias = options.using ?? dbForWrite(model, { instance: this })
     const qs = new QuerySet<unknown, FieldMap>(model).using(alias).filter({ pk: pk as never })
     const result = await qs.delete()
     state.adding = true
@@ -170,7 +176,9 @@ export abstract class Model {
   async refreshFromDb(options: { using?: string; fields?: readonly string[] } = {}): Promise<void> {
     const model = this.constructor as QueryModel
     const state = instanceState(this)
-    let qs = new QuerySet<unknown, FieldMap>(model).using(options.using ?? state.db ?? 'default', { sticky: false })
+    let qs = new QuerySet<unknown, FieldMap>(model)
+    // routers and read-after-write decide, as for any read: right after a save it reads the primary
+    if (options.using !== undefined) qs = qs.using(options.using)
     if (options.fields !== undefined) qs = qs.only(...options.fields)
     const fresh = (await qs.get({ pk: this.pk as never })) as Record<string, unknown>
     const self = this as unknown as Record<string, unknown>
@@ -301,6 +309,7 @@ export class RelatedManager<I, F extends FieldMap> extends Manager<I, F> {
 }
 
 setReverseAccessorInstaller((target, related) => {
+  if (defineReverseManyToManyAccessor(target, related)) return
   const name = related.name
   Object.defineProperty(target.prototype, name, {
     configurable: true,
@@ -336,7 +345,7 @@ export function defineModel<const F extends FieldMap>(
   definition: { fields: F; meta?: MetaOptions },
 ): ModelClass<F> {
   const meta = new ModelMeta(label, definition.fields, definition.meta ?? {})
-  const names = new Set(meta.fields.flatMap((f) => (f.isRelation ? [f.name, `${f.name}Id`] : [f.name])))
+  const names = new Set(meta.concreteFields.flatMap((f) => (f.isRelation ? [f.name, `${f.name}Id`] : [f.name])))
   const concrete = meta.concreteFields
 
   class DefinedDoesNotExist extends DoesNotExist {}
@@ -354,6 +363,9 @@ export function defineModel<const F extends FieldMap>(
       const self = this as unknown as Record<string, unknown>
       for (const key of Object.keys(init)) {
         if (!names.has(key) && key !== 'pk') {
+          if (meta.findField(key) instanceof ManyToManyField) {
+            throw new FieldError(`${label}.${key} is many-to-many: save the instance, then use obj.${key}.set([...]).`)
+          }
           throw new FieldError(`${label} got an unknown field '${key}'. Fields: ${[...names].join(', ')}.`)
         }
       }
@@ -383,6 +395,8 @@ export function defineModel<const F extends FieldMap>(
   Object.defineProperty(DefinedDoesNotExist, 'name', { value: `${meta.objectName}.DoesNotExist` })
   Object.defineProperty(DefinedMultipleObjectsReturned, 'name', { value: `${meta.objectName}.MultipleObjectsReturned` })
   for (const field of concrete) if (field.isRelation) defineForwardAccessor(Defined.prototype, field as RelationField)
+  for (const field of meta.fields)
+    if (field instanceof ManyToManyField) defineManyToManyAccessor(Defined.prototype, field)
   Defined.objects = new Manager<unknown, F>(Defined as unknown as QueryModel)
   for (const field of meta.fields) field.model = Defined as unknown as ModelClassLike
   registerModel(Defined as unknown as ModelClassLike)

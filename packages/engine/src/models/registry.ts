@@ -98,7 +98,8 @@ export function wireRelations(): void {
       }
       const single = rel.kind === 'OneToOneField'
       const name = rel.relatedName ?? (single ? model.meta.modelName : `${model.meta.modelName}Set`)
-      if (name === '+') continue
+      // Django's convention: a relatedName ending in '+' has no reverse side
+      if (name.endsWith('+')) continue
       const related: RelatedObject = { name, field: field as RelatedObject['field'], model, single }
       try {
         target.meta.addRelatedObject(related)

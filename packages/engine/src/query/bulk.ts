@@ -3,6 +3,7 @@
  * parameter limits (SQLite: 32766 variables; PostgreSQL: 65535).
  */
 import { getConnection } from '../db/connection-registry.js'
+import { atomic } from '../db/transaction.js'
 import { FieldError } from '../errors.js'
 import type { AnyField } from '../models/fields/field.js'
 import { instanceState } from '../models/instance-state.js'
@@ -59,7 +60,26 @@ export async function bulkCreate(
   const fields: AnyField[] = meta.concreteFields.filter((f) => !(f.generated && !withPk))
   const perRow = Math.max(1, fields.length)
   const size = Math.min(options.batchSize ?? 1000, Math.floor(MAX_PARAMS[connection.vendor] / perRow))
-  for (const batch of batches(instances, size)) {
+  const all = batches(instances, size)
+  try {
+    await allOrNothing(all.length, alias, () => insertBatches(all))
+  } catch (err) {
+    // the rolled back rows do not exist: forget the ids RETURNING gave them
+    if (!withPk) for (const instance of instances) instance[meta.pk.name] = null
+    throw err
+  }
+  for (const instance of instances) {
+    const state = instanceState(instance)
+    if (instance[meta.pk.name] !== null && instance[meta.pk.name] !== undefined) state.adding = false
+    state.db = alias
+  }
+  return instances
+
+  async function insertBatches(all: Record<string, unknown>[][]): Promise<void> {
+    for (const batch of all) await insertBatch(batch)
+  }
+
+  async function insertBatch(batch: Record<string, unknown>[]): Promise<void> {
     const params: unknown[] = []
     const rows = batch.map((instance) => {
       const placeholders = fields.map((f) => {
@@ -80,13 +100,13 @@ export async function bulkCreate(
         if (instance !== undefined) instance[meta.pk.name] = meta.pk.fromDb(row[meta.pk.column], dialect.vendor)
       })
     }
-    for (const instance of batch) {
-      const state = instanceState(instance)
-      if (instance[meta.pk.name] !== null && instance[meta.pk.name] !== undefined) state.adding = false
-      state.db = alias
-    }
   }
-  return instances
+}
+
+/** Runs the statements of several batches all or nothing (a savepoint inside a caller's transaction). */
+async function allOrNothing(statements: number, alias: string, fn: () => Promise<void>): Promise<void> {
+  if (statements > 1) await atomic(fn, { using: alias })
+  else await fn()
 }
 
 /** Updates `fieldNames` of saved instances with a CASE per column, one statement per batch. */
@@ -121,7 +141,13 @@ export async function bulkUpdate(
   const perRow = fields.length * 2 + 1
   const size = Math.min(options.batchSize ?? 500, Math.floor(MAX_PARAMS[connection.vendor] / perRow))
   let updated = 0
-  for (const batch of batches(instances, size)) {
+  const all = batches(instances, size)
+  await allOrNothing(all.length, alias, async () => {
+    for (const batch of all) updated += await updateBatch(batch)
+  })
+  return updated
+
+  async function updateBatch(batch: Record<string, unknown>[]): Promise<number> {
     const params: unknown[] = []
     const p = (value: unknown) => {
       params.push(value)
@@ -140,9 +166,8 @@ export async function bulkUpdate(
     const keys = batch.map((i) => p(meta.pk.toDb(i[meta.pk.name], dialect.vendor)))
     const sql = `UPDATE ${q(meta.dbTable)} SET ${sets.join(', ')} WHERE ${q(meta.pk.column)} IN (${keys.join(', ')})`
     const result = await connection.execute(sql, params)
-    updated += result.rowCount
+    return result.rowCount
   }
-  return updated
 }
 
 /** PostgreSQL cannot infer a CASE branch's parameter type: cast it to the column type. */

@@ -7,11 +7,12 @@
 import type { Vendor } from '../backends/base/base-connection.js'
 import { FieldError } from '../errors.js'
 import type { AnyField } from '../models/fields/field.js'
+import { rejectNul } from '../models/fields/text-nul.js'
 import type { ModelClassLike } from '../models/model-meta.js'
 import { Aggregate } from './aggregates.js'
 import type { Dialect } from './dialect.js'
 import { CombinedExpression, Expression, FieldRef, Value } from './expressions.js'
-import { type JoinStep, type ResolvedPath, resolvePath } from './path-resolver.js'
+import { type JoinStep, LOOKUPS, type ResolvedPath, resolvePath, TRANSFORMS } from './path-resolver.js'
 import type { QueryState, WhereNode } from './query-state.js'
 
 /** A compiled statement. */
@@ -28,6 +29,8 @@ export interface SelectedColumn {
   readonly field: AnyField | undefined
   /** selectRelated path that owns it ('' for the base model). */
   readonly relation: string
+  /** How an annotation's raw value becomes a JS value (e.g. PostgreSQL's bigint SUM string -> number). */
+  readonly convert?: ((value: unknown, vendor: Vendor) => unknown) | undefined
 }
 
 interface PkCarrier {
@@ -52,7 +55,8 @@ export class CompileContext {
   readonly paramsOnly: boolean
   readonly baseModel: ModelClassLike
   readonly baseAlias: string
-  readonly #joins = new Map<string, { step: JoinStep; alias: string; parentAlias: string }>()
+  // most statements join nothing: the map is made on the first join
+  #joins: Map<string, { step: JoinStep; alias: string; parentAlias: string }> | undefined
   #joinCount = 0
 
   constructor(dialect: Dialect, model: ModelClassLike, paramsOnly: boolean, params: unknown[] = []) {
@@ -83,6 +87,8 @@ export class CompileContext {
   /** The alias of the table at the end of `joins` (the base table when empty). */
   aliasFor(joins: readonly JoinStep[]): string {
     let parentAlias = this.baseAlias
+    if (joins.length === 0) return parentAlias
+    this.#joins ??= new Map()
     for (const step of joins) {
       let join = this.#joins.get(step.key)
       if (join === undefined) {
@@ -97,6 +103,7 @@ export class CompileContext {
   /** The FROM clause with every join added so far. */
   fromClause(): string {
     let sql = ` FROM ${this.baseAlias}`
+    if (this.#joins === undefined) return sql
     for (const { step, alias, parentAlias } of this.#joins.values()) {
       sql +=
         `${step.nullable ? ' LEFT OUTER JOIN ' : ' INNER JOIN '}${this.quote(step.table)} AS ${alias}` +
@@ -106,7 +113,7 @@ export class CompileContext {
   }
 
   get hasJoins(): boolean {
-    return this.#joins.size > 0
+    return this.#joins !== undefined && this.#joins.size > 0
   }
 }
 
@@ -159,15 +166,16 @@ export function resolveReference(model: ModelClassLike, path: string): ResolvedP
 }
 
 function compileLookup(ctx: CompileContext, path: string, value: unknown): string {
+  if (value === undefined) {
+    // almost always a missing variable; matching NULL (or everything, in a delete) would be a surprise
+    throw new FieldError(`filter value for '${path}' is undefined. Pass null to match NULL, or leave the key out.`)
+  }
   const resolved = resolvePath(ctx.baseModel, path)
   let lhs = ctx.columnOf(resolved)
   const d = ctx.dialect
   if (resolved.transform !== undefined && !ctx.paramsOnly) {
     lhs = resolved.transform === 'date' ? d.dateOf(lhs) : d.extract(resolved.transform, lhs)
   }
-  const transformed = resolved.transform !== undefined
-  const scalar = (v: unknown) =>
-    transformed ? (resolved.transform === 'date' ? dateString(v) : Number(v)) : prepareValue(ctx, resolved, v)
   if (value instanceof Expression) {
     const rhs = compileExpression(ctx, value)
     const op = { exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' }[resolved.lookup as 'exact']
@@ -178,16 +186,16 @@ function compileLookup(ctx: CompileContext, path: string, value: unknown): strin
   switch (resolved.lookup) {
     case 'exact': {
       if (value === null || value === undefined) return ctx.paramsOnly ? '' : `${lhs} IS NULL`
-      return `${lhs} = ${ctx.param(scalar(value))}`
+      return `${lhs} = ${ctx.param(scalarValue(ctx, resolved, value))}`
     }
     case 'gt':
-      return `${lhs} > ${ctx.param(scalar(value))}`
+      return `${lhs} > ${ctx.param(scalarValue(ctx, resolved, value))}`
     case 'gte':
-      return `${lhs} >= ${ctx.param(scalar(value))}`
+      return `${lhs} >= ${ctx.param(scalarValue(ctx, resolved, value))}`
     case 'lt':
-      return `${lhs} < ${ctx.param(scalar(value))}`
+      return `${lhs} < ${ctx.param(scalarValue(ctx, resolved, value))}`
     case 'lte':
-      return `${lhs} <= ${ctx.param(scalar(value))}`
+      return `${lhs} <= ${ctx.param(scalarValue(ctx, resolved, value))}`
     case 'isnull':
       if (typeof value !== 'boolean')
         throw new FieldError(`'${path}' takes true or false, got ${JSON.stringify(value)}.`)
@@ -196,7 +204,7 @@ function compileLookup(ctx: CompileContext, path: string, value: unknown): strin
       if (!Array.isArray(value) && !(value instanceof Set)) {
         throw new FieldError(`'${path}' takes an array, got ${typeof value}.`)
       }
-      const items = [...value].map(scalar)
+      const items = [...value].map((item) => scalarValue(ctx, resolved, item))
       if (items.length === 0) return ctx.paramsOnly ? '' : '1 = 0'
       if (ctx.dialect.arrayParams) return `${lhs} = ANY(${ctx.param(items)})`
       const placeholders = items.map((item) => ctx.param(item))
@@ -206,8 +214,8 @@ function compileLookup(ctx: CompileContext, path: string, value: unknown): strin
       if (!Array.isArray(value) || value.length !== 2) {
         throw new FieldError(`'${path}' takes [low, high], got ${JSON.stringify(value)}.`)
       }
-      const low = ctx.param(scalar(value[0]))
-      const high = ctx.param(scalar(value[1]))
+      const low = ctx.param(scalarValue(ctx, resolved, value[0]))
+      const high = ctx.param(scalarValue(ctx, resolved, value[1]))
       return ctx.paramsOnly ? '' : `${lhs} BETWEEN ${low} AND ${high}`
     }
     case 'contains':
@@ -236,14 +244,36 @@ function compileLookup(ctx: CompileContext, path: string, value: unknown): strin
   }
 }
 
+/** A lookup value converted for the compared expression (a date part is a number, a date a string). */
+function scalarValue(ctx: CompileContext, resolved: ResolvedPath, value: unknown): unknown {
+  if (resolved.transform === undefined) return prepareValue(ctx, resolved, value)
+  if (resolved.transform === 'date') return dateString(resolved, value)
+  // a date part: an integer (a numeric string too), never NaN bound as a parameter
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw new FieldError(
+      `Invalid value for ${resolved.field.describe()}__${resolved.transform}: expected an integer, got ${JSON.stringify(value)}.`,
+    )
+  }
+  return n
+}
+
 function textValue(path: string, value: unknown): string {
   if (typeof value !== 'string') throw new FieldError(`'${path}' takes a string, got ${JSON.stringify(value)}.`)
+  rejectNul(`'${path}'`, value)
   return value
 }
 
-function dateString(value: unknown): string {
-  if (value instanceof Date) return value.toISOString().slice(0, 10)
-  return String(value)
+function dateString(resolved: ResolvedPath, value: unknown): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10)
+  // a real calendar day as 'YYYY-MM-DD' (2021-02-30 is not one)
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = new Date(`${value}T00:00:00Z`)
+    if (!Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value) return value
+  }
+  throw new FieldError(
+    `Invalid value for ${resolved.field.describe()}__date: expected a 'YYYY-MM-DD' string or a Date, got ${JSON.stringify(value)}.`,
+  )
 }
 
 /** Compiles a where tree; returns '' for nothing. */
@@ -254,26 +284,93 @@ export function compileWhere(ctx: CompileContext, nodes: readonly WhereNode[]): 
   return parts.length === 1 ? (parts[0] as string) : parts.map((p) => `(${p})`).join(' AND ')
 }
 
-function compileNode(ctx: CompileContext, node: WhereNode): string {
+function compileNode(ctx: CompileContext, node: WhereNode, negated = false): string {
   switch (node.kind) {
     case 'lookup':
-      return compileLookup(ctx, node.path, node.value)
+      return negated ? compileNegatedLookup(ctx, node.path, node.value) : compileLookup(ctx, node.path, node.value)
     case 'and':
     case 'or': {
-      const parts = node.children.map((c) => compileNode(ctx, c))
+      const parts = node.children.map((c) => compileNode(ctx, c, negated))
       if (ctx.paramsOnly) return ''
       if (parts.length === 0) return node.kind === 'and' ? '1 = 1' : '1 = 0'
       return parts.map((p) => `(${p})`).join(node.kind === 'and' ? ' AND ' : ' OR ')
     }
     case 'not': {
-      const inner = compileNode(ctx, node.child)
+      const inner = compileNode(ctx, node.child, !negated)
       return ctx.paramsOnly ? '' : `NOT (${inner})`
     }
   }
 }
 
-/** The ORDER BY clause of a state ('' when unordered). */
-export function compileOrdering(ctx: CompileContext, ordering: readonly string[]): string {
+/**
+ * A lookup under NOT, with Django's exclude() semantics: a column that can be NULL (a nullable
+ * field, or one reached through a LEFT JOIN) gets `AND col IS NOT NULL`, so the NOT keeps the rows
+ * where it is NULL; across a multi-valued (reverse) relation it means "no related row matches".
+ */
+function compileNegatedLookup(ctx: CompileContext, path: string, value: unknown): string {
+  const resolved = resolvePath(ctx.baseModel, path)
+  if (resolved.lookup === 'isnull' || value === null || value === undefined) return compileLookup(ctx, path, value)
+  const hop = resolved.joins.findIndex((step) => step.rightColumn !== step.model.meta.pk.column)
+  if (hop >= 0 && !(value instanceof Expression)) {
+    const span = compileExcludedSpan(ctx, path, value, resolved, hop)
+    if (span !== undefined) return span
+  }
+  const condition = compileLookup(ctx, path, value)
+  const nullable = resolved.field.nullable || resolved.joins.some((step) => step.nullable)
+  if (!nullable || ctx.paramsOnly || condition === '1 = 0') return condition
+  return `${condition} AND ${ctx.columnOf(resolved)} IS NOT NULL`
+}
+
+/**
+ * `outer.pk IN (SELECT fk FROM related WHERE <lookup> AND fk IS NOT NULL)` for a negated lookup that
+ * goes backwards over a ForeignKey at join `hop`: a join would keep every row that has some other,
+ * non-matching related row (and repeat it once per related row). undefined when the rest of the
+ * path does not resolve on the related model (the join form is used then).
+ */
+function compileExcludedSpan(
+  ctx: CompileContext,
+  path: string,
+  value: unknown,
+  resolved: ResolvedPath,
+  hop: number,
+): string | undefined {
+  const step = resolved.joins[hop] as JoinStep
+  // a many-to-many hop is its junction (plus the far table when the path goes on past the key)
+  const key = step.junction?.path ?? step.key
+  const hops = step.junction !== undefined && resolved.joins[hop + 1]?.key === key ? 2 : 1
+  if (path !== key && !path.startsWith(`${key}__`)) return undefined
+  const tail = path.slice(key.length + 2)
+  const first = tail.split('__')[0] as string
+  const lookupFirst =
+    (LOOKUPS as readonly string[]).includes(first) || (TRANSFORMS as readonly string[]).includes(first)
+  const innerPath = tail === '' ? 'pk' : lookupFirst ? `pk__${tail}` : tail
+  try {
+    if (resolvePath(step.model, innerPath).joins.length !== resolved.joins.length - hop - hops) return undefined
+  } catch {
+    return undefined
+  }
+  const outer = ctx.aliasFor(resolved.joins.slice(0, hop))
+  const sub = new CompileContext(ctx.dialect, step.model, ctx.paramsOnly, ctx.params)
+  // the inner path compares the far pk itself: instances given for the relation become their keys
+  const keys = resolved.relationKey && innerPath.split('__')[0] === 'pk'
+  const inner = !keys ? value : Array.isArray(value) || value instanceof Set ? [...value].map(keyOf) : keyOf(value)
+  const condition = compileLookup(sub, innerPath, inner)
+  // many-to-many: the far table's rows come back to the near key through the junction
+  const back = step.junction === undefined ? undefined : sub.columnOf(resolvePath(step.model, step.junction.back))
+  if (ctx.paramsOnly) return ''
+  const fk = back ?? `${sub.baseAlias}.${ctx.quote(step.rightColumn)}`
+  return (
+    `${outer}.${ctx.quote(step.leftColumn)} IN (SELECT ${fk}${sub.fromClause()}` +
+    ` WHERE (${condition}) AND ${fk} IS NOT NULL)`
+  )
+}
+
+/** The ORDER BY clause of a state ('' when unordered); `annotations` are names selected by annotate(). */
+export function compileOrdering(
+  ctx: CompileContext,
+  ordering: readonly string[],
+  annotations: Readonly<Record<string, unknown>> = {},
+): string {
   const terms: string[] = []
   for (const term of ordering) {
     if (term === '?') {
@@ -282,7 +379,10 @@ export function compileOrdering(ctx: CompileContext, ordering: readonly string[]
     }
     const desc = term.startsWith('-')
     const path = desc ? term.slice(1) : term
-    const column = ctx.columnOf(resolveReference(ctx.baseModel, path))
+    // an annotation is ordered by its output column
+    const column = Object.hasOwn(annotations, path)
+      ? ctx.quote(path)
+      : ctx.columnOf(resolveReference(ctx.baseModel, path))
     terms.push(`${column}${desc ? ' DESC' : ' ASC'}`)
   }
   return ctx.paramsOnly || terms.length === 0 ? '' : ` ORDER BY ${terms.join(', ')}`

@@ -1,7 +1,8 @@
 /**
  * Deleting rows the way the relations ask: CASCADE deletes dependents first, PROTECT and RESTRICT
  * refuse while dependents exist, SET_NULL / SET_DEFAULT update them, DO_NOTHING leaves them to the
- * database. All of it runs in one transaction, with preDelete / postDelete per instance.
+ * database. Everything is collected before anything changes, so a refusal deletes nothing and sends
+ * no signal; then it all runs in one transaction, with preDelete / postDelete per instance.
  */
 import { atomic } from '../db/transaction.js'
 import { IntegrityError } from '../errors.js'
@@ -25,28 +26,40 @@ export class ProtectedError extends IntegrityError {
 
 interface Plan {
   readonly counts: Map<string, number>
+  /** Rows to delete, dependents before the rows they point at. */
+  readonly deletes: Array<{ readonly model: QueryModel; readonly pks: unknown[] }>
+  /** SET_NULL / SET_DEFAULT updates, run before the deletes. */
+  readonly updates: Array<() => Promise<unknown>>
 }
 
 function needsInstances(model: ModelClassLike): boolean {
   return model.meta.relatedObjects.length > 0 || preDelete.hasReceivers || postDelete.hasReceivers
 }
 
-async function deleteInstances(
-  model: QueryModel,
-  pks: unknown[],
-  alias: string,
-  plan: Plan,
-  seen: Set<string>,
-): Promise<void> {
+async function collect(model: QueryModel, pks: unknown[], alias: string, plan: Plan, seen: Set<string>): Promise<void> {
   if (pks.length === 0) return
-  const label = model.meta.label
-  const qs = new QuerySet<unknown, FieldMap>(model).using(alias, { sticky: false }).filter({ pk__in: pks as never })
-  const instances = (preDelete.hasReceivers || postDelete.hasReceivers ? await qs : []) as object[]
   for (const related of model.meta.relatedObjects) await handleRelation(related, pks, alias, plan, seen)
-  for (const instance of instances) preDelete.send({ sender: model, instance, using: alias })
-  const deleted = await qs.rawDelete(alias)
-  plan.counts.set(label, (plan.counts.get(label) ?? 0) + deleted)
-  for (const instance of instances) postDelete.send({ sender: model, instance, using: alias })
+  plan.deletes.push({ model, pks })
+}
+
+async function execute(plan: Plan, alias: string): Promise<void> {
+  const signals = preDelete.hasReceivers || postDelete.hasReceivers
+  const batches = []
+  for (const { model, pks } of plan.deletes) {
+    const qs = new QuerySet<unknown, FieldMap>(model).using(alias, { sticky: false }).filter({ pk__in: pks as never })
+    // read before any update or delete, so receivers see the rows as they were
+    batches.push({ model, qs, instances: (signals ? await qs : []) as object[] })
+  }
+  for (const { model, instances } of batches) {
+    for (const instance of instances) preDelete.send({ sender: model, instance, using: alias })
+  }
+  for (const update of plan.updates) await update()
+  for (const { model, qs, instances } of batches) {
+    const label = model.meta.label
+    const deleted = await qs.rawDelete(alias)
+    plan.counts.set(label, (plan.counts.get(label) ?? 0) + deleted)
+    for (const instance of instances) postDelete.send({ sender: model, instance, using: alias })
+  }
 }
 
 async function handleRelation(
@@ -66,7 +79,7 @@ async function handleRelation(
       const key = `${related.model.meta.label}:${childPks.join(',')}`
       if (childPks.length === 0 || seen.has(key)) return
       seen.add(key)
-      await deleteInstances(related.model as QueryModel, childPks, alias, plan, seen)
+      await collect(related.model as QueryModel, childPks, alias, plan, seen)
       return
     }
     case 'PROTECT':
@@ -81,10 +94,10 @@ async function handleRelation(
       return
     }
     case 'SET_NULL':
-      await dependents.update({ [field.name]: null } as never)
+      plan.updates.push(() => dependents.update({ [field.name]: null } as never))
       return
     case 'SET_DEFAULT':
-      await dependents.update({ [field.name]: field.getDefault() } as never)
+      plan.updates.push(() => dependents.update({ [field.name]: field.getDefault() } as never))
       return
     default:
       return
@@ -101,11 +114,12 @@ export async function collectAndDelete(
     const deleted = await qs.rawDelete(alias)
     return { deleted, perModel: { [model.meta.label]: deleted } }
   }
-  const plan: Plan = { counts: new Map() }
+  const plan: Plan = { counts: new Map(), deletes: [], updates: [] }
   await atomic(
     async () => {
       const pks = (await qs.using(alias, { sticky: false }).valuesList('pk', { flat: true })) as unknown[]
-      await deleteInstances(model, pks, alias, plan, new Set())
+      await collect(model, pks, alias, plan, new Set())
+      await execute(plan, alias)
     },
     { using: alias },
   )

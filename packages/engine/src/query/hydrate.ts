@@ -4,7 +4,7 @@
  */
 import type { Row, Vendor } from '../backends/base/base-connection.js'
 import { Field } from '../models/fields/field.js'
-import { INSTANCE_STATE, type InstanceState } from '../models/instance-state.js'
+import { INSTANCE_STATE, InstanceState } from '../models/instance-state.js'
 import type { ModelClassLike } from '../models/model-meta.js'
 import type { SelectedColumn } from './compiler.js'
 import { joinsForRelation } from './path-resolver.js'
@@ -40,7 +40,7 @@ function step(column: SelectedColumn, key: string): ColumnStep {
   const convert =
     field !== undefined && field.fromDb !== baseFromDb
       ? (v: unknown, vendor: Vendor) => field.fromDb(v, vendor)
-      : undefined
+      : column.convert
   return { key, alias: column.alias, convert }
 }
 
@@ -81,10 +81,9 @@ function planFor(state: QueryState, columns: readonly SelectedColumn[]): Plan {
 }
 
 function newInstance(model: ModelClassLike, alias: string): Record<string, unknown> {
-  const instance = Object.create(model.prototype) as Record<string, unknown>
-  const state: InstanceState = { adding: false, db: alias, related: new Map(), prefetched: new Map() }
-  Object.defineProperty(instance, INSTANCE_STATE, { value: state, enumerable: false, writable: true })
-  return instance
+  const instance = Object.create(model.prototype) as Record<string | symbol, unknown>
+  instance[INSTANCE_STATE] = new InstanceState(false, alias)
+  return instance as Record<string, unknown>
 }
 
 function fill(target: Record<string, unknown>, row: Row, columns: readonly ColumnStep[], vendor: Vendor): void {

@@ -2,6 +2,7 @@ import type { FieldMap, FilterOf, InitOf, OrderOf, ValuesRow } from '../models/m
 import type { Aggregate } from './aggregates.js'
 import type { BulkCreateOptions } from './bulk.js'
 import type { Expression } from './expressions.js'
+import type { LockOptions } from './query-state.js'
 import { type FilterArg, type QueryModel, QuerySet, type UsingOptions } from './queryset.js'
 
 /**
@@ -83,7 +84,7 @@ export class Manager<I, F extends FieldMap> {
     return this.all().annotate(annotations)
   }
 
-  selectForUpdate(options: { skipLocked?: boolean; noWait?: boolean } = {}): QuerySet<I, F> {
+  selectForUpdate(options: LockOptions = {}): QuerySet<I, F> {
     return this.all().selectForUpdate(options)
   }
 
@@ -130,6 +131,11 @@ export class Manager<I, F extends FieldMap> {
 
   updateOrCreate(lookup: FilterOf<F>, defaults?: Partial<InitOf<F>>): Promise<[I, boolean]> {
     return this.all().updateOrCreate(lookup, defaults)
+  }
+
+  /** UPDATE every row (values may be F expressions); resolves to the number of rows. */
+  update(values: Parameters<QuerySet<I, F>['update']>[0]): Promise<number> {
+    return this.all().update(values)
   }
 
   bulkCreate(objects: readonly (I | InitOf<F>)[], options?: BulkCreateOptions): Promise<I[]> {

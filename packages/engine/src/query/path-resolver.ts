@@ -1,11 +1,14 @@
 /**
  * Turns `author__name__icontains` into joins, a final field and the lookups to apply, following
- * relations forward (ForeignKey, OneToOneField) and backward (reverse accessors by relatedName).
- * Results are cached per model and path: they depend on nothing else.
+ * relations forward (ForeignKey, OneToOneField) and backward (reverse accessors by relatedName),
+ * and many-to-many relations both ways through their junction table. Results are cached per model
+ * and path: they depend on nothing else.
  */
 import { FieldError } from '../errors.js'
 import type { AnyField } from '../models/fields/field.js'
+import { ManyToManyField } from '../models/fields/many-to-many-field.js'
 import type { ModelClassLike } from '../models/model-meta.js'
+import { getModel } from '../models/registry.js'
 
 /** Lookup names dorm understands after a field. */
 export const LOOKUPS = [
@@ -47,7 +50,13 @@ export interface JoinStep {
   readonly rightColumn: string
   /** LEFT JOIN when the relation can be missing (nullable FK, reverse relation). */
   readonly nullable: boolean
+  /** The model of the joined table; a junction-table hop carries the model the relation leads to. */
   readonly model: ModelClassLike
+  /**
+   * Set on the junction hop of a many-to-many relation: `path` is the relation's own path (`tags`),
+   * `back` the path from the far model back to the near key (`exclude()` builds its subquery from it).
+   */
+  readonly junction?: { readonly path: string; readonly back: string }
 }
 
 /** A resolved lookup path. */
@@ -70,7 +79,7 @@ const cache = new WeakMap<ModelClassLike, Map<string, ResolvedPath>>()
 
 function choices(model: ModelClassLike): string {
   const names = [...model.meta.fieldNames(), ...model.meta.relatedObjects.map((r) => r.name)]
-  for (const f of model.meta.fields) if (f.isRelation) names.push(`${f.name}Id`)
+  for (const f of model.meta.fields) if (f.isRelation && f.concrete) names.push(`${f.name}Id`)
   return [...new Set([...names, 'pk'])].sort().join(', ')
 }
 
@@ -124,6 +133,14 @@ function resolveUncached(model: ModelClassLike, path: string): ResolvedPath {
         if (fk?.isRelation && fk.concrete) return finish(fk, fk.column, current, joins, rest, path, true)
       }
       const related = current.meta.relatedObjects.find((r) => r.name === part || r.model.meta.modelName === part)
+      const m2m = related?.field instanceof ManyToManyField ? related.field : hiddenManyToMany(current, part)
+      if (m2m !== undefined) {
+        key = key ? `${key}__${part}` : part
+        const hop = manyToManyHop(m2m, true, key, rest, joins)
+        if (hop.done) return finish(hop.field, hop.column, hop.model, joins, hop.rest, path, true)
+        current = hop.model
+        continue
+      }
       if (related === undefined) throw unknownField(current, part, path)
       key = key ? `${key}__${part}` : part
       joins.push({
@@ -167,11 +184,73 @@ function resolveUncached(model: ModelClassLike, path: string): ResolvedPath {
       current = target
       continue
     }
+    if (field instanceof ManyToManyField) {
+      key = key ? `${key}__${part}` : part
+      const hop = manyToManyHop(field, false, key, rest, joins)
+      if (hop.done) return finish(hop.field, hop.column, hop.model, joins, hop.rest, path, true)
+      current = hop.model
+      continue
+    }
     if (!field.concrete) throw new FieldError(`${field.describe()} (${field.kind}) cannot be used in '${path}' yet.`)
     return finish(field, field.column, current, joins, rest, path, false)
   }
   // the path ended on a relation hop (`author__publisher` handled above); unreachable in practice
   throw unknownField(current, parts[parts.length - 1] as string, path)
+}
+
+/**
+ * `+<label>.<field>`: the name the related managers use to come back through a many-to-many field
+ * from its target, also when the field hides its reverse side (`relatedName: 'books+'`).
+ */
+function hiddenManyToMany(model: ModelClassLike, part: string): ManyToManyField | undefined {
+  if (!part.startsWith('+')) return undefined
+  const dot = part.lastIndexOf('.')
+  const field = getModel(part.slice(1, dot))?.meta.findField(part.slice(dot + 1))
+  return field instanceof ManyToManyField && field.relatedModel === model ? field : undefined
+}
+
+type Hop =
+  | { done: true; field: AnyField; column: string; model: ModelClassLike; rest: string[] }
+  | { done: false; model: ModelClassLike }
+
+/**
+ * Joins through a many-to-many junction: always the junction, then the far model unless the path
+ * stops at its key (`tags`, `tags__in`, `tags__pk`), which the junction column holds already.
+ */
+function manyToManyHop(field: ManyToManyField, reverse: boolean, key: string, rest: string[], joins: JoinStep[]): Hop {
+  const j = field.junction
+  const [near, far] = reverse ? [j.target, j.source] : [j.source, j.target]
+  const [nearColumn, farColumn] = reverse ? [j.targetColumn, j.sourceColumn] : [j.sourceColumn, j.targetColumn]
+  // the junction gets a key of its own ('+' cannot start a field name, so no path reaches it)
+  joins.push({
+    key: `${key}+junction`,
+    table: j.table,
+    leftColumn: near.meta.pk.column,
+    rightColumn: nearColumn,
+    nullable: true,
+    model: far,
+    junction: { path: key, back: reverse ? field.name : field.hiddenQueryName },
+  })
+  const next = rest[0]
+  if (next === undefined || isLookupOrTransform(next)) {
+    return { done: true, field: far.meta.pk, column: farColumn, model: far, rest }
+  }
+  if (
+    rest.length <= 2 &&
+    (next === 'pk' || next === far.meta.pk.name) &&
+    (rest.length === 1 || isLookupOrTransform(rest[1]))
+  ) {
+    return { done: true, field: far.meta.pk, column: farColumn, model: far, rest: rest.slice(1) }
+  }
+  joins.push({
+    key,
+    table: far.meta.dbTable,
+    leftColumn: farColumn,
+    rightColumn: far.meta.pk.column,
+    nullable: true,
+    model: far,
+  })
+  return { done: false, model: far }
 }
 
 function isLookupOrTransform(part: string | undefined): boolean {
@@ -223,6 +302,7 @@ export function joinsForRelation(model: ModelClassLike, path: string): JoinStep[
   const joins: JoinStep[] = []
   let current = model
   let key = ''
+  let outer = false
   for (const part of path.split('__')) {
     const field = current.meta.findField(part)
     if (field === undefined || !field.isRelation || !field.concrete) {
@@ -232,6 +312,7 @@ export function joinsForRelation(model: ModelClassLike, path: string): JoinStep[
           `Choices: ${options.join(', ') || '(none)'}. Use prefetchRelated() for reverse and many-to-many relations.`,
       )
     }
+    outer = outer || field.nullable
     const target = (field as unknown as RelationField).relatedModel
     key = key ? `${key}__${part}` : part
     joins.push({
@@ -239,8 +320,9 @@ export function joinsForRelation(model: ModelClassLike, path: string): JoinStep[
       table: target.meta.dbTable,
       leftColumn: field.column,
       rightColumn: target.meta.pk.column,
-      // a missing related row must not drop the base row
-      nullable: true,
+      // INNER for a required key (it always has a row; PostgreSQL also refuses FOR UPDATE on the
+      // nullable side of an outer join), LEFT once any hop can be missing, so no base row is dropped
+      nullable: outer,
       model: target,
     })
     current = target

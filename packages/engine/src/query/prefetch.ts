@@ -62,7 +62,8 @@ async function prefetchLevel(
     const rel = field as RelationField
     return { model: rel.relatedModel as QueryModel, loaded: await prefetchForward(rel, instances, alias) }
   }
-  const reverse = model.meta.relatedObjects.find((r) => r.name === name)
+  // many-to-many reverse relations have no FK column here: their prefetcher is registered below
+  const reverse = model.meta.relatedObjects.find((r) => r.name === name && r.field.concrete)
   if (reverse !== undefined) {
     const pkName = model.meta.pk.name
     const keys = [...new Set(instances.map((i) => i[pkName]))]

@@ -68,7 +68,35 @@ export function initialState(model: ModelClassLike): QueryState {
     alias: null,
     sticky: true,
     empty: false,
+    prefetchedRows: undefined,
   }
+}
+
+/**
+ * A copy of `state` with `changes` applied. Written out field by field: an object literal with a
+ * fixed shape is several times faster to build than a spread, and every chain call makes one.
+ */
+export function changeState(state: QueryState, changes: Partial<QueryState>): QueryState {
+  const next: QueryState = {
+    model: state.model,
+    where: state.where,
+    ordering: state.ordering,
+    limit: state.limit,
+    offset: state.offset,
+    distinct: state.distinct,
+    selectRelated: state.selectRelated,
+    prefetchRelated: state.prefetchRelated,
+    only: state.only,
+    defer: state.defer,
+    mode: state.mode,
+    annotations: state.annotations,
+    lock: state.lock,
+    alias: state.alias,
+    sticky: state.sticky,
+    empty: state.empty,
+    prefetchedRows: undefined,
+  }
+  return Object.assign(next, changes)
 }
 
 /** Turns `filter()` arguments (keyword filters or Q objects) into where nodes. */

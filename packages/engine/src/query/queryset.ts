@@ -10,15 +10,33 @@ import { dbForRead, dbForWrite } from '../db/router.js'
 import { atomic, inTransaction } from '../db/transaction.js'
 import { DoesNotExist, DormError, FieldError, IntegrityError, type MultipleObjectsReturned } from '../errors.js'
 import type { ModelClassLike } from '../models/model-meta.js'
-import type { FieldMap, FilterOf, InitOf, OrderOf, ValuesRow } from '../models/model-types.js'
+import type {
+  FieldMap,
+  FilterOf,
+  InitOf,
+  ModelInitOf,
+  ModelInstanceOf,
+  OrderOf,
+  ValuesRow,
+} from '../models/model-types.js'
+import { getModel } from '../models/registry.js'
 import type { Aggregate } from './aggregates.js'
 import { type BulkCreateOptions, bulkCreate, bulkUpdate } from './bulk.js'
 import { dialectFor } from './dialects.js'
 import { Expression, QObject } from './expressions.js'
 import { hydrateInstances, hydrateValues } from './hydrate.js'
 import { runPrefetch } from './prefetch.js'
-import { initialState, type LockOptions, type QueryState, type WhereNode, whereFromQ } from './query-state.js'
+import './prefetch-many-to-many.js'
 import {
+  changeState,
+  initialState,
+  type LockOptions,
+  type QueryState,
+  type WhereNode,
+  whereFromQ,
+} from './query-state.js'
+import {
+  annotationConverter,
   compileAggregate,
   compileCount,
   compileDelete,
@@ -27,10 +45,14 @@ import {
   compileUpdate,
 } from './statements.js'
 
-/** The model class a QuerySet works on, as the query layer sees it. */
+/**
+ * The model class a QuerySet works on, as the query layer sees it. The constructor is typed through
+ * `this`: a model class from `defineModel` (which extends this interface) inherits it typed by its
+ * own fields, so it is no untyped fallback overload (`new Book({ nope: 1 })` stays an error and
+ * `InstanceType<typeof Book>` is the instance type); seen as a bare QueryModel it takes anything.
+ */
 export interface QueryModel extends ModelClassLike {
-  // biome-ignore lint/suspicious/noExplicitAny: building instances of any model
-  new (init?: any): any
+  new (init?: ModelInitOf<this>): ModelInstanceOf<this>
   readonly DoesNotExist: new (message: string) => DoesNotExist
   readonly MultipleObjectsReturned: new (message: string) => MultipleObjectsReturned
 }
@@ -65,7 +87,7 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
   }
 
   #with<R2 = R>(changes: Partial<QueryState>): QuerySet<I, F, R2> {
-    return new QuerySet<I, F, R2>({ ...this.state, prefetchedRows: undefined, ...changes })
+    return new QuerySet<I, F, R2>(changeState(this.state, changes))
   }
 
   #filters(args: readonly FilterArg<F>[], negate: boolean): QuerySet<I, F, R> {
@@ -180,7 +202,18 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
         )
       }
     }
-    return this.#with({ annotations: { ...this.state.annotations, ...annotations } })
+    const mode = this.state.mode
+    // values('a').annotate({ n }) rows carry n too (as Django); values() without names lists every column anyway
+    const changes: Partial<QueryState> =
+      mode.kind !== 'instances' && mode.fields.length > 0
+        ? {
+            mode: {
+              ...mode,
+              fields: [...mode.fields, ...Object.keys(annotations).filter((n) => !mode.fields.includes(n))],
+            },
+          }
+        : {}
+    return this.#with({ ...changes, annotations: { ...this.state.annotations, ...annotations } })
   }
 
   /** Locks the selected rows until the transaction ends (PostgreSQL; a no-op on SQLite, which locks the database). */
@@ -340,9 +373,13 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     const { rows } = await connection.execute(sql, params)
     const row = rows[0] ?? {}
     const out: Record<string, number | null> = {}
-    for (const name of Object.keys(aggregates)) {
+    for (const [name, agg] of Object.entries(aggregates)) {
       const value = row[name]
-      out[name] = value === null || value === undefined ? null : Number(value)
+      const convert = annotationConverter(this.state.model, agg)
+      out[name] =
+        value === null || value === undefined
+          ? null
+          : ((convert?.(value, connection.vendor) ?? Number(value)) as number)
     }
     return out as { [K in keyof A]: number | null }
   }
@@ -431,6 +468,11 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     const { collectAndDelete } = await import('./deletion.js')
     const result = await collectAndDelete(this as unknown as QuerySet<unknown, FieldMap>, alias)
     markWrite(marks, this.state.model, alias)
+    // cascaded deletes wrote to other models too: their reads must see it
+    for (const label of Object.keys(result.perModel)) {
+      const model = getModel(label)
+      if (model !== undefined) markWrite(marks, model, alias)
+    }
     return result
   }
 
@@ -487,7 +529,8 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
   /**
    * Streams the rows in chunks: a server-side cursor on PostgreSQL, so memory stays flat whatever
    * the row count. Inside `atomic()` (where a cursor cannot get its own transaction) it reads in
-   * keyset pages of `chunkSize` on the transaction's connection instead.
+   * LIMIT/OFFSET pages of `chunkSize` on the transaction's connection instead (ordered by the pk
+   * after the query's own ordering, so ties cannot repeat or skip rows between pages).
    */
   async *iterator(options: { chunkSize?: number } = {}): AsyncGenerator<R> {
     const chunkSize = options.chunkSize ?? 2000
@@ -517,8 +560,13 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
   }
 
   async *#pages(chunkSize: number): AsyncGenerator<R[]> {
-    const ordering = this.state.ordering ?? this.state.model.meta.ordering
-    const base = ordering.length > 0 ? this : this.orderBy('pk' as OrderOf<F>)
+    const state = this.state
+    const ordering = state.ordering ?? state.model.meta.ordering
+    const pkName = state.model.meta.pk.name
+    const hasPk = ordering.some((o) => ['pk', pkName].includes(o.replace(/^-/, '')))
+    // pages need a total order; DISTINCT and grouped values() rows cannot be ordered by a column they lack
+    const canAddPk = !state.distinct && (state.mode.kind === 'instances' || Object.keys(state.annotations).length === 0)
+    const base = hasPk || !canAddPk ? this : this.orderBy(...([...ordering, 'pk'] as OrderOf<F>[]))
     for (let offset = this.state.offset ?? 0; ; offset += chunkSize) {
       const remaining =
         this.state.limit === null

@@ -2,6 +2,7 @@
  * SELECT / COUNT / EXISTS / aggregate / UPDATE / DELETE statements of a QuerySet, and the cache
  * that keeps compiled SQL per query shape.
  */
+import type { Vendor } from '../backends/base/base-connection.js'
 import { FieldError } from '../errors.js'
 import type { AnyField } from '../models/fields/field.js'
 import type { ModelClassLike } from '../models/model-meta.js'
@@ -19,7 +20,7 @@ import {
 import type { Dialect } from './dialect.js'
 import { Expression } from './expressions.js'
 import { type JoinStep, joinsForRelation } from './path-resolver.js'
-import type { QueryState, WhereNode } from './query-state.js'
+import type { LockOptions, QueryState, WhereNode } from './query-state.js'
 
 /** The key an instance property uses for a field: `authorId` for relations, the name otherwise. */
 export function attributeOf(field: AnyField): string {
@@ -148,6 +149,16 @@ function selectedFields(state: QueryState, model: ModelClassLike): AnyField[] {
   return fields
 }
 
+/** `author__publisher` loads `author` too (parents first): the instance hangs off its parent. */
+function withParents(paths: readonly string[]): string[] {
+  const out = new Set<string>()
+  for (const path of paths) {
+    const parts = path.split('__')
+    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('__'))
+  }
+  return [...out]
+}
+
 function selectList(ctx: CompileContext, state: QueryState): SelectedColumn[] {
   const columns: SelectedColumn[] = []
   const mode = state.mode
@@ -155,7 +166,7 @@ function selectList(ctx: CompileContext, state: QueryState): SelectedColumn[] {
     for (const field of selectedFields(state, state.model)) {
       columns.push({ alias: attributeOf(field), field, relation: '' })
     }
-    for (const path of state.selectRelated) {
+    for (const path of withParents(state.selectRelated)) {
       const joins = joinsForRelation(state.model, path)
       const relation = (joins[joins.length - 1] as JoinStep).model
       for (const field of relation.meta.concreteFields) {
@@ -163,10 +174,15 @@ function selectList(ctx: CompileContext, state: QueryState): SelectedColumn[] {
       }
     }
   } else {
-    const names = mode.fields.length > 0 ? mode.fields : state.model.meta.concreteFields.map(attributeOf)
+    // values() without names: every field, then the annotations (as Django)
+    const names =
+      mode.fields.length > 0
+        ? mode.fields
+        : [...state.model.meta.concreteFields.map(attributeOf), ...Object.keys(state.annotations)]
     for (const name of names) {
-      if (name in state.annotations) {
-        columns.push({ alias: name, field: undefined, relation: '' })
+      if (Object.hasOwn(state.annotations, name)) {
+        const convert = annotationConverter(state.model, state.annotations[name] as Expression)
+        columns.push({ alias: name, field: undefined, relation: '', convert })
         continue
       }
       const resolved = resolveReference(state.model, name)
@@ -174,10 +190,51 @@ function selectList(ctx: CompileContext, state: QueryState): SelectedColumn[] {
     }
   }
   if (mode.kind === 'instances') {
-    for (const name of Object.keys(state.annotations)) columns.push({ alias: name, field: undefined, relation: '' })
+    for (const [name, expr] of Object.entries(state.annotations)) {
+      columns.push({ alias: name, field: undefined, relation: '', convert: annotationConverter(state.model, expr) })
+    }
   }
   void ctx
   return columns
+}
+
+const toNumber = (value: unknown): unknown => (typeof value === 'number' ? value : Number(value))
+
+/**
+ * How the raw value of an aggregate becomes a JS value, the same in annotate() and aggregate():
+ * COUNT / SUM / AVG are numbers (PostgreSQL hands bigint and numeric back as strings), MIN / MAX
+ * read like the field they range over (a DateTimeField's MAX is a Date). Other expressions: as
+ * the driver returns them.
+ */
+export function annotationConverter(
+  model: ModelClassLike,
+  expr: Expression,
+): ((value: unknown, vendor: Vendor) => unknown) | undefined {
+  if (!(expr instanceof Aggregate)) return undefined
+  if ((expr.fn === 'MIN' || expr.fn === 'MAX') && expr.path !== '*') {
+    const field = resolveReference(model, expr.path).field
+    return (value, vendor) => field.fromDb(value, vendor)
+  }
+  return toNumber
+}
+
+/**
+ * `selectForUpdate({ of })` names tables by `'self'` (the queried model) or a selectRelated path;
+ * the dialect gets their quoted aliases.
+ */
+function lockTargets(ctx: CompileContext, state: QueryState, lock: LockOptions): LockOptions {
+  if (lock.of === undefined || lock.of.length === 0) return lock
+  const of = lock.of.map((path) => {
+    if (path === 'self') return ctx.baseAlias
+    if (!state.selectRelated.includes(path)) {
+      throw new FieldError(
+        `selectForUpdate({ of }): '${path}' is neither 'self' nor a selectRelated() path of this query ` +
+          `(selectRelated: ${state.selectRelated.join(', ') || 'none'}).`,
+      )
+    }
+    return ctx.aliasFor(joinsForRelation(state.model, path))
+  })
+  return { ...lock, of }
 }
 
 /** SQL of the selected columns (joins are registered on ctx as a side effect). */
@@ -226,33 +283,37 @@ function limitSql(ctx: CompileContext, state: QueryState): string {
  * @example
  * ```ts
  * compileSelect(Book.objects.filter({ pages__gt: 3 }).state, postgresDialect)
- * // { sql: 'SELECT ... WHERE "library_book"."pages" > $1', params: [3], columns }
+ * // { sql: 'SELECT ... WHERE "library_book"."pages" > $1', params: [3] }
  * ```
  */
 export function compileSelect(state: QueryState, dialect: Dialect): CompiledSelect {
-  return cached(
-    stateShape(state, 'select'),
-    dialect,
-    state,
-    (ctx) => {
-      const columns = selectList(ctx, state)
-      return columns
-    },
-    (ctx, columns) => {
-      // order of traversal must match between passes: select list, where, ordering, limit
-      const select = selectSql(ctx, state, ctx.paramsOnly ? selectList(ctx, state) : columns)
-      const where = compileWhere(ctx, state.where)
-      const ordering = compileOrdering(ctx, effectiveOrdering(state))
-      const groupBy = hasAggregate(state) ? groupBySql(ctx, state, columns) : ''
-      const limit = limitSql(ctx, state)
-      if (ctx.paramsOnly) return ''
-      const lock = state.lock ? dialect.forUpdate(state.lock) : ''
-      return (
-        `SELECT ${state.distinct ? 'DISTINCT ' : ''}${select}${ctx.fromClause()}` +
-        `${where ? ` WHERE ${where}` : ''}${groupBy}${ordering}${limit}${lock}`
-      )
-    },
-  )
+  const key = `${dialect.vendor}|${stateShape(state, 'select')}`
+  const hit = sqlCache.get(key)
+  const hasAnnotations = Object.keys(state.annotations).length > 0
+  if (hit !== undefined) {
+    compileCacheStats.hits++
+    // params only, in the order the full pass binds them: select list, where, limit/offset
+    const ctx = new CompileContext(dialect, state.model, true)
+    if (hasAnnotations) selectSql(ctx, state, hit.columns)
+    compileWhere(ctx, state.where)
+    limitSql(ctx, state)
+    return { sql: hit.sql, params: ctx.params, columns: hit.columns }
+  }
+  compileCacheStats.misses++
+  const ctx = new CompileContext(dialect, state.model, false)
+  const columns = selectList(ctx, state)
+  const select = selectSql(ctx, state, columns)
+  const where = compileWhere(ctx, state.where)
+  const ordering = compileOrdering(ctx, effectiveOrdering(state), state.annotations)
+  const groupBy = hasAnnotations && hasAggregate(state) ? groupBySql(ctx, state, columns) : ''
+  const limit = limitSql(ctx, state)
+  const lock = state.lock ? dialect.forUpdate(lockTargets(ctx, state, state.lock)) : ''
+  const sql =
+    `SELECT ${state.distinct ? 'DISTINCT ' : ''}${select}${ctx.fromClause()}` +
+    `${where ? ` WHERE ${where}` : ''}${groupBy}${ordering}${limit}${lock}`
+  if (sqlCache.size >= MAX_CACHED_SHAPES) sqlCache.clear()
+  sqlCache.set(key, { sql, columns })
+  return { sql, params: ctx.params, columns }
 }
 
 function groupBySql(ctx: CompileContext, state: QueryState, columns: readonly SelectedColumn[]): string {
@@ -361,6 +422,12 @@ export function compileUpdate(
     const field = fieldForWrite(state.model, name)
     const rhs =
       value instanceof Expression ? compileExpression(ctx, value) : ctx.param(toDbValue(field, value, dialect))
+    if (ctx.hasJoins) {
+      throw new FieldError(
+        `update(): the value of '${name}' refers to a related model's field; UPDATE cannot join. ` +
+          'Use F() on fields of the updated model only, or read the values first and bulkUpdate().',
+      )
+    }
     sets.push(`${ctx.quote(field.column)} = ${rhs}`)
   }
   if (sets.length === 0) throw new FieldError('update() needs at least one field to set.')

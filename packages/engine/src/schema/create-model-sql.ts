@@ -1,8 +1,10 @@
 /**
- * CREATE TABLE / CREATE INDEX statements for a model, per dialect. The migrations' schema editor
- * builds on these; tests use them to create their tables.
+ * CREATE TABLE / CREATE INDEX statements for a model and the junction tables of its many-to-many
+ * fields, per dialect, and the matching DROP statements. The migrations' schema editor builds on
+ * these; tests use them to create their tables.
  */
 import type { AnyField } from '../models/fields/field.js'
+import { ManyToManyField } from '../models/fields/many-to-many-field.js'
 import type { ModelClassLike } from '../models/model-meta.js'
 import type { Dialect } from '../query/dialect.js'
 
@@ -31,7 +33,9 @@ export function columnSql(field: AnyField, dialect: Dialect): string {
 }
 
 /**
- * Every statement that creates `model`'s table, its indexes and its constraints.
+ * Every statement that creates `model`'s table, its indexes and its constraints, then the junction
+ * table of each of its many-to-many fields (so their targets must exist already on PostgreSQL:
+ * create the models in dependency order).
  *
  * @example
  * ```ts
@@ -72,10 +76,64 @@ export function createModelSql(model: ModelClassLike, dialect: Dialect): string[
       `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${q(meta.dbTable)} (${cols.join(', ')})${where}`,
     )
   }
+  for (const field of manyToManyFields(model)) statements.push(...junctionSql(field, dialect))
   return statements
 }
 
-/** `DROP TABLE IF EXISTS` for the model's table. */
+function manyToManyFields(model: ModelClassLike): ManyToManyField[] {
+  return model.meta.fields.filter((f): f is ManyToManyField => f instanceof ManyToManyField)
+}
+
+/**
+ * The junction table of a many-to-many field: an id, the two keys (NOT NULL, unique as a pair)
+ * and foreign keys that cascade, so a pair goes away with either of its rows whoever deletes it.
+ * The pair's unique index leads with the source key; the target key gets an index of its own
+ * for the reverse side.
+ *
+ * @example
+ * ```ts
+ * junctionSql(Book.meta.getField('tags') as ManyToManyField, sqliteDialect)
+ * // CREATE TABLE "library_book_tags" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "book_id" ..., "tag_id" ...)
+ * ```
+ */
+export function junctionSql(field: ManyToManyField, dialect: Dialect): string[] {
+  const q = dialect.quote
+  const j = field.junction
+  const pk =
+    dialect.vendor === 'postgresql' ? 'bigserial NOT NULL PRIMARY KEY' : 'integer NOT NULL PRIMARY KEY AUTOINCREMENT'
+  const key = (column: string, model: ModelClassLike) =>
+    `${q(column)} ${field.keyColumnType(model, dialect.vendor)} NOT NULL` +
+    ` REFERENCES ${q(model.meta.dbTable)} (${q(model.meta.pk.column)}) ON DELETE CASCADE`
+  const columns = [
+    `${q('id')} ${pk}`,
+    key(j.sourceColumn, j.source),
+    key(j.targetColumn, j.target),
+    `UNIQUE (${q(j.sourceColumn)}, ${q(j.targetColumn)})`,
+  ]
+  const index = `${j.table}_${j.targetColumn}_idx`.slice(0, 63)
+  return [
+    `CREATE TABLE ${q(j.table)} (${columns.join(', ')})`,
+    `CREATE INDEX ${q(index)} ON ${q(j.table)} (${q(j.targetColumn)})`,
+  ]
+}
+
+/** `DROP TABLE IF EXISTS` for the model's table (its junction tables: see {@link dropModelStatements}). */
 export function dropModelSql(model: ModelClassLike, dialect: Dialect): string {
-  return `DROP TABLE IF EXISTS ${dialect.quote(model.meta.dbTable)}${dialect.vendor === 'postgresql' ? ' CASCADE' : ''}`
+  return dropTableSql(model.meta.dbTable, dialect)
+}
+
+/**
+ * Every statement that drops `model`: the junction tables of its many-to-many fields, then its table.
+ *
+ * @example
+ * ```ts
+ * for (const sql of dropModelStatements(Book, postgresDialect)) await getConnection().execute(sql)
+ * ```
+ */
+export function dropModelStatements(model: ModelClassLike, dialect: Dialect): string[] {
+  return [...manyToManyFields(model).map((f) => dropTableSql(f.junction.table, dialect)), dropModelSql(model, dialect)]
+}
+
+function dropTableSql(table: string, dialect: Dialect): string {
+  return `DROP TABLE IF EXISTS ${dialect.quote(table)}${dialect.vendor === 'postgresql' ? ' CASCADE' : ''}`
 }

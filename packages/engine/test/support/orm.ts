@@ -3,7 +3,7 @@ import {
   closeAll,
   configure,
   createModelSql,
-  dropModelSql,
+  dropModelStatements,
   getConnection,
   type ModelClassLike,
   resetSettings,
@@ -36,7 +36,9 @@ export async function setupOrmDatabase(
 export async function createTables(models: readonly ModelClassLike[], alias: string): Promise<void> {
   const connection = getConnection(alias)
   const dialect = dialectFor(connection.vendor)
-  for (const model of [...models].reverse()) await connection.execute(dropModelSql(model, dialect))
+  for (const model of [...models].reverse()) {
+    for (const sql of dropModelStatements(model, dialect)) await connection.execute(sql)
+  }
   for (const model of models) for (const sql of createModelSql(model, dialect)) await connection.execute(sql)
 }
 

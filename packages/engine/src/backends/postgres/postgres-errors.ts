@@ -86,7 +86,11 @@ export function mapPostgresError(
   }
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
     const detail = typeof raw.detail === 'string' ? ` DETAIL: ${raw.detail}` : ''
-    const hint = typeof raw.hint === 'string' ? ` HINT: ${raw.hint}` : ''
+    let hint = typeof raw.hint === 'string' ? ` HINT: ${raw.hint}` : ''
+    // pg sends a JS string's NUL as is, and the server names it only by its byte
+    if (code === '22021' && message.includes('0x00')) {
+      hint += ' A text value holds a NUL character (\\u0000), which PostgreSQL cannot store: remove it first.'
+    }
     const text = `${message} (SQLSTATE ${code})${detail}${hint}`
     const cls = code.slice(0, 2)
     if (cls === '23') return new IntegrityError(text, options)

@@ -1,6 +1,7 @@
 import type { Vendor } from '../../backends/base/base-connection.js'
 import { ImproperlyConfigured } from '../../errors.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
+import { rejectNul } from './text-nul.js'
 
 /** Options of CharField and its kin. */
 export interface CharFieldOptions extends FieldOptions<string> {
@@ -39,6 +40,11 @@ export class CharField<const O extends CharFieldOptions = CharFieldOptions> exte
 
   dbType(_vendor: Vendor): string {
     return `varchar(${this.maxLength})`
+  }
+
+  override toDb(value: unknown, _vendor: Vendor): unknown {
+    rejectNul(this.describe(), value)
+    return value
   }
 
   override clean(value: unknown): string {
@@ -84,6 +90,11 @@ export class TextField<const O extends FieldOptions<string> = FieldOptions<strin
 
   dbType(_vendor: Vendor): string {
     return 'text'
+  }
+
+  override toDb(value: unknown, _vendor: Vendor): unknown {
+    rejectNul(this.describe(), value)
+    return value
   }
 
   override clean(value: unknown): string {

@@ -45,8 +45,8 @@ export function snakeCase(name: string): string {
 export type NullOf<O> = O extends { null: true } ? true : false
 /** Whether `options` makes the field the primary key (as a type). */
 export type PkOf<O> = O extends { primaryKey: true } ? true : false
-/** Whether `options` gives a default (as a type). */
-export type DefaultOf<O> = O extends { default: unknown } ? true : O extends { primaryKey: true } ? true : false
+/** Whether `options` gives a default (as a type). A primary key needs a value unless the database makes it (auto fields). */
+export type DefaultOf<O> = O extends { default: unknown } ? true : false
 
 /** The marker a model definition reads to build the `id` primary key and the registry. */
 export interface FieldOwner {

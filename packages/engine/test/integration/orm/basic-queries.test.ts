@@ -38,7 +38,12 @@ describe.each(testBackends())('basic queries on %s', (backend) => {
     expect(await Book.objects.filter({ author__name__icontains: 'LECKIE' }).count()).toBe(2)
     expect(await Book.objects.filter({ author__publisher__name: 'Acme' }).count()).toBe(2)
     expect(await Author.objects.filter(Q({ books__title__contains: 'Sword' })).count()).toBe(1)
-    expect(await Author.objects.filter(Q({ books__pages__gt: 1 })).distinct().count()).toBe(2)
+    expect(
+      await Author.objects
+        .filter(Q({ books__pages__gt: 1 }))
+        .distinct()
+        .count(),
+    ).toBe(2)
     expect(await Book.objects.filter({ pages__in: [5, 386] }).count()).toBe(2)
     expect(await Book.objects.filter({ pages__range: [300, 360] }).count()).toBe(1)
     expect(await Author.objects.filter({ publisher__isnull: true }).count()).toBe(1)
