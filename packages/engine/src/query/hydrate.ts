@@ -26,9 +26,41 @@ interface RelationStep {
   readonly columns: ColumnStep[]
 }
 
+/** Builds one instance (or values row) from a driver row: generated per column list, see {@link compileBuilders}. */
+type InstanceBuilder = new (row: Row, state: InstanceState, vendor: Vendor) => Record<string, unknown>
+type ValuesBuilder = (row: Row, vendor: Vendor) => Record<string, unknown>
+
 interface Plan {
   readonly base: ColumnStep[]
   readonly relations: RelationStep[]
+  readonly buildInstance: InstanceBuilder
+  readonly buildValues: ValuesBuilder
+}
+
+/**
+ * Generates, once per column list, a constructor that copies each column into its property and a
+ * function that builds a values() object literal. Straight-line property stores with a fixed order
+ * let V8 give every row the same hidden class with in-object properties: about twice as fast as a
+ * loop over the columns. Property names go through JSON.stringify, so no column name can inject code.
+ */
+function compileBuilders(model: ModelClassLike, base: readonly ColumnStep[]): Pick<Plan, 'buildInstance' | 'buildValues'> {
+  const converters = base.map((c) => c.convert)
+  const read = (c: ColumnStep, i: number) =>
+    c.convert === undefined
+      ? `(v = row[${JSON.stringify(c.alias)}]) === undefined ? null : v`
+      : `(v = row[${JSON.stringify(c.alias)}]) === null || v === undefined ? null : conv[${i}](v, vendor)`
+  const stores = base.map((c, i) => `this[${JSON.stringify(c.key)}] = ${read(c, i)};`).join('\n')
+  const literal = base.map((c, i) => `${JSON.stringify(c.alias)}: ${read(c, i)}`).join(',\n')
+  const factory = new Function(
+    'S',
+    'conv',
+    `function Row(row, state, vendor) { let v; this[S] = state;\n${stores}\n}\n` +
+      `function values(row, vendor) { let v; return {\n${literal}\n} }\n` +
+      'return [Row, values]',
+  ) as (symbol: symbol, conv: unknown[]) => [InstanceBuilder, ValuesBuilder]
+  const [Row, values] = factory(INSTANCE_STATE, converters)
+  Row.prototype = model.prototype
+  return { buildInstance: Row, buildValues: values }
 }
 
 const plans = new WeakMap<readonly SelectedColumn[], Plan>()
@@ -75,7 +107,7 @@ function planFor(state: QueryState, columns: readonly SelectedColumn[]): Plan {
     }
     relation.columns.push(step(column, attributeOf(column.field)))
   }
-  plan = { base, relations: [...relations.values()] }
+  plan = { base, relations: [...relations.values()], ...compileBuilders(state.model, base) }
   plans.set(columns, plan)
   return plan
 }
@@ -113,8 +145,7 @@ export function hydrateInstances(
   const out = new Array<unknown>(rows.length)
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row
-    const instance = newInstance(state.model, alias)
-    fill(instance, row, plan.base, vendor)
+    const instance = new plan.buildInstance(row, new InstanceState(false, alias), vendor)
     if (plan.relations.length > 0) {
       const byPath = new Map<string, Record<string, unknown>>([['', instance]])
       for (const relation of plan.relations) {
@@ -144,13 +175,7 @@ export function hydrateValues(
   vendor: Vendor,
 ): Record<string, unknown>[] {
   const plan = planFor(state, columns)
-  return rows.map((row) => {
-    const out: Record<string, unknown> = {}
-    for (const c of plan.base) {
-      const raw = row[c.alias]
-      out[c.alias] =
-        c.convert === undefined || raw === null || raw === undefined ? (raw ?? null) : c.convert(raw, vendor)
-    }
-    return out
-  })
+  const out = new Array<Record<string, unknown>>(rows.length)
+  for (let i = 0; i < rows.length; i++) out[i] = plan.buildValues(rows[i] as Row, vendor)
+  return out
 }

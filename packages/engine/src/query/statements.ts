@@ -85,16 +85,25 @@ function whereShape(nodes: readonly WhereNode[]): string {
   return s
 }
 
+/**
+ * The cache key of a state: only the parts that differ from the defaults are written, because the
+ * key is built, hashed and compared on every compile and its length is most of that cost.
+ */
 function stateShape(state: QueryState, statement: string): string {
-  let annotations = ''
-  for (const [name, expr] of Object.entries(state.annotations)) annotations += `${name}:${expressionShape(expr)},`
+  let key = `${statement}|${state.model.meta.label}|${whereShape(state.where)}`
+  if (state.ordering !== null) key += `|o${state.ordering.join(',')}`
+  if (state.limit !== null) key += '|l'
+  if (state.offset !== null) key += '|f'
+  if (state.distinct) key += '|d'
+  if (state.selectRelated.length > 0) key += `|r${state.selectRelated.join(',')}`
+  if (state.only !== null) key += `|n${state.only.join(',')}`
+  if (state.defer.length > 0) key += `|x${state.defer.join(',')}`
   const m = state.mode
-  return (
-    `${statement}|${state.model.meta.label}|${whereShape(state.where)}|o:${(state.ordering ?? state.model.meta.ordering).join(',')}` +
-    `|l:${state.limit !== null}|f:${state.offset !== null}|d:${state.distinct}|sr:${state.selectRelated.join(',')}` +
-    `|on:${state.only?.join(',') ?? ''}|df:${state.defer.join(',')}|m:${m.kind}:${m.kind === 'instances' ? '' : m.fields.join(',')}` +
-    `|a:${annotations}|k:${state.lock ? `${state.lock.skipLocked}${state.lock.noWait}${state.lock.of?.join(',')}` : ''}`
-  )
+  if (m.kind !== 'instances') key += `|m${m.kind === 'valuesList' && m.flat ? 'F' : m.kind}${m.fields.join(',')}`
+  for (const name in state.annotations) key += `|a${name}:${expressionShape(state.annotations[name] as Expression)}`
+  const lock = state.lock
+  if (lock !== null) key += `|k${lock.skipLocked ? 's' : ''}${lock.noWait ? 'n' : ''}${lock.of?.join(',') ?? ''}`
+  return key
 }
 
 /**
