@@ -121,7 +121,10 @@ export class ModelMeta {
     }
   }
 
-  #adopt(name: string, field: AnyField): AnyField {
+  #adopt(name: string, given: AnyField): AnyField {
+    let field = given
+    // fields spread from an abstract model are copied, so each concrete model gets its own
+    if (field.model !== undefined && field.model.meta.abstract === true) field = field.clone()
     if (field.model !== undefined) {
       throw new ImproperlyConfigured(
         `${this.label}.${name}: this field object already belongs to ${field.describe()}. Create a new field instance per model.`,

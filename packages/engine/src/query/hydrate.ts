@@ -43,7 +43,10 @@ interface Plan {
  * let V8 give every row the same hidden class with in-object properties: about twice as fast as a
  * loop over the columns. Property names go through JSON.stringify, so no column name can inject code.
  */
-function compileBuilders(model: ModelClassLike, base: readonly ColumnStep[]): Pick<Plan, 'buildInstance' | 'buildValues'> {
+function compileBuilders(
+  model: ModelClassLike,
+  base: readonly ColumnStep[],
+): Pick<Plan, 'buildInstance' | 'buildValues'> {
   const converters = base.map((c) => c.convert)
   const read = (c: ColumnStep, i: number) =>
     c.convert === undefined

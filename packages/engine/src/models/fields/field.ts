@@ -50,7 +50,7 @@ export type DefaultOf<O> = O extends { default: unknown } ? true : false
 
 /** The marker a model definition reads to build the `id` primary key and the registry. */
 export interface FieldOwner {
-  readonly meta: { readonly label: string; readonly dbTable: string }
+  readonly meta: { readonly label: string; readonly dbTable: string; readonly abstract?: boolean }
 }
 
 /**
@@ -183,6 +183,19 @@ export abstract class Field<
       }
     }
     return errors
+  }
+
+  /**
+   * An unbound copy of this field, for a model that spreads the fields of an abstract model
+   * (`fields: { ...Timestamped.fields, title }`). Relations override it (their target is private).
+   */
+  clone(): this {
+    const copy = Object.create(Object.getPrototypeOf(this)) as this
+    Object.assign(copy, this)
+    copy.name = ''
+    copy.column = ''
+    copy.model = undefined
+    return copy
   }
 
   /** What migrations record: the class name and the options. */

@@ -74,6 +74,11 @@ export class ManyToManyField<M = ModelClassLike, const O extends ManyToManyOptio
     return true
   }
 
+  override clone(): this {
+    const Ctor = this.constructor as new (target: RelationTarget<M>, options: O) => this
+    return new Ctor(this.#target, this.options as O)
+  }
+
   override get concrete(): boolean {
     return false
   }

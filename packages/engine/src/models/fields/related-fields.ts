@@ -61,6 +61,11 @@ export class ForeignKey<M = ModelClassLike, const O extends ForeignKeyOptions = 
     return true
   }
 
+  override clone(): this {
+    const Ctor = this.constructor as new (target: RelationTarget<M>, options: O) => this
+    return new Ctor(this.#target, this.options as O)
+  }
+
   get onDelete(): OnDelete {
     return (this.options as ForeignKeyOptions).onDelete
   }
