@@ -7,6 +7,22 @@ import { ImproperlyConfigured } from '../errors.js'
 import type { ModelClassLike, RelatedObject } from './model-meta.js'
 
 const models = new Map<string, ModelClassLike>()
+// while migrations render historical models, relation labels resolve against that state first
+let resolver: ((label: string) => ModelClassLike | undefined) | undefined
+
+/**
+ * @internal runs `fn` with relation labels (`'library.Author'`) resolving through `resolve` first:
+ * the migration state renders models as they were at a migration, not as the code defines them now.
+ */
+export function withModelResolver<T>(resolve: (label: string) => ModelClassLike | undefined, fn: () => T): T {
+  const previous = resolver
+  resolver = resolve
+  try {
+    return fn()
+  } finally {
+    resolver = previous
+  }
+}
 let wired = false
 
 /** @internal called by defineModel */
@@ -30,6 +46,10 @@ export function registerModel(model: ModelClassLike): void {
  * ```
  */
 export function getModel(label: string): ModelClassLike | undefined {
+  if (resolver !== undefined) {
+    const fromState = resolver(label)
+    if (fromState !== undefined) return fromState
+  }
   const exact = models.get(label)
   if (exact !== undefined) return exact
   const lower = label.toLowerCase()

@@ -3,6 +3,7 @@
  * fields, per dialect, and the matching DROP statements. The migrations' schema editor builds on
  * these; tests use them to create their tables.
  */
+import type { Constraint, Index } from '../models/constraints.js'
 import type { AnyField } from '../models/fields/field.js'
 import { ManyToManyField } from '../models/fields/many-to-many-field.js'
 import type { ModelClassLike } from '../models/model-meta.js'
@@ -50,34 +51,57 @@ export function createModelSql(model: ModelClassLike, dialect: Dialect): string[
     const cols = group.map((name) => q(meta.getField(name).column))
     columns.push(`UNIQUE (${cols.join(', ')})`)
   }
-  for (const constraint of meta.constraints) {
-    if (constraint.kind === 'UniqueConstraint') {
-      const cols = constraint.fields.map((name) => q(meta.getField(name).column))
-      columns.push(`CONSTRAINT ${q(constraint.name)} UNIQUE (${cols.join(', ')})`)
-    } else {
-      columns.push(`CONSTRAINT ${q(constraint.name)} CHECK (${constraint.check})`)
-    }
-  }
+  for (const constraint of meta.constraints) columns.push(constraintSql(model, constraint, dialect))
   const statements = [`CREATE TABLE ${q(meta.dbTable)} (${columns.join(', ')})`]
   for (const field of meta.concreteFields) {
-    const indexed = field.options.dbIndex ?? field.isRelation
-    if (indexed && !field.unique) {
-      const name = `${meta.dbTable}_${field.column}_idx`.slice(0, 63)
-      statements.push(`CREATE INDEX ${q(name)} ON ${q(meta.dbTable)} (${q(field.column)})`)
-    }
+    const sql = fieldIndexSql(model, field, dialect)
+    if (sql !== undefined) statements.push(sql)
   }
-  for (const index of meta.indexes) {
-    const cols = index.fields.map((name) => {
-      const desc = name.startsWith('-')
-      return `${q(meta.getField(desc ? name.slice(1) : name).column)}${desc ? ' DESC' : ''}`
-    })
-    const where = index.condition ? ` WHERE ${index.condition}` : ''
-    statements.push(
-      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${q(meta.dbTable)} (${cols.join(', ')})${where}`,
-    )
-  }
+  for (const index of meta.indexes) statements.push(indexSql(model, index, dialect))
   for (const field of manyToManyFields(model)) statements.push(...junctionSql(field, dialect))
   return statements
+}
+
+/** The name of the index dorm creates for an indexed field (ForeignKeys and `dbIndex: true`). */
+export function fieldIndexName(model: ModelClassLike, field: AnyField): string {
+  return `${model.meta.dbTable}_${field.column}_idx`.slice(0, 63)
+}
+
+/** CREATE INDEX for an indexed, non-unique field, or undefined when the field gets none. */
+export function fieldIndexSql(
+  model: ModelClassLike,
+  field: AnyField,
+  dialect: Dialect,
+  concurrently = false,
+): string | undefined {
+  const indexed = field.options.dbIndex ?? field.isRelation
+  if (!indexed || field.unique || !field.concrete) return undefined
+  const q = dialect.quote
+  const how = concurrently ? 'INDEX CONCURRENTLY' : 'INDEX'
+  return `CREATE ${how} ${q(fieldIndexName(model, field))} ON ${q(model.meta.dbTable)} (${q(field.column)})`
+}
+
+/** CREATE INDEX for a `meta.indexes` entry. */
+export function indexSql(model: ModelClassLike, index: Index, dialect: Dialect, concurrently = false): string {
+  const q = dialect.quote
+  const meta = model.meta
+  const cols = index.fields.map((name) => {
+    const desc = name.startsWith('-')
+    return `${q(meta.getField(desc ? name.slice(1) : name).column)}${desc ? ' DESC' : ''}`
+  })
+  const where = index.condition ? ` WHERE ${index.condition}` : ''
+  const how = concurrently ? 'INDEX CONCURRENTLY' : 'INDEX'
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}${how} ${q(index.name)} ON ${q(meta.dbTable)} (${cols.join(', ')})${where}`
+}
+
+/** The table-constraint clause of a UniqueConstraint / CheckConstraint. */
+export function constraintSql(model: ModelClassLike, constraint: Constraint, dialect: Dialect): string {
+  const q = dialect.quote
+  if (constraint.kind === 'UniqueConstraint') {
+    const cols = constraint.fields.map((name) => q(model.meta.getField(name).column))
+    return `CONSTRAINT ${q(constraint.name)} UNIQUE (${cols.join(', ')})`
+  }
+  return `CONSTRAINT ${q(constraint.name)} CHECK (${constraint.check})`
 }
 
 function manyToManyFields(model: ModelClassLike): ManyToManyField[] {

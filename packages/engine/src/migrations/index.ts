@@ -1,0 +1,26 @@
+/**
+ * `@dorm/engine/migrations`: migration files, operations, and the machinery that applies them.
+ *
+ * @example
+ * ```ts
+ * import { migration, AddField, AddIndex, RunSQL, RunCode } from '@dorm/engine/migrations'
+ * ```
+ */
+export { type Migration, type MigrationDefinition, type MigrationDependency, migration } from './migration.js'
+export { MigrationExecutor, type PlanStep, type RunOptions, type RunResult } from './migration-executor.js'
+export { MigrationGraph, migrationKey } from './migration-graph.js'
+export {
+  loadMigrations,
+  MIGRATION_FILE,
+  type MigrationApp,
+  type ModuleImporter,
+  nativeImporter,
+} from './migration-loader.js'
+export { MIGRATION_LOCK_KEY, MigrationLockTimeout, withMigrationLock } from './migration-lock.js'
+export { MigrationRecorder, RECORDER_TABLE } from './migration-recorder.js'
+export { type ModelState, modelKey, ProjectState } from './migration-state.js'
+export { AddField, AlterField, RemoveField, RenameField } from './operations/field-operations.js'
+export { AddConstraint, AddIndex, RemoveConstraint, RemoveIndex } from './operations/index-operations.js'
+export { AlterModelTable, CreateModel, DeleteModel, RenameModel } from './operations/model-operations.js'
+export { Operation, type OperationContext } from './operations/operation.js'
+export { RunCode, type RunCodeContext, type RunCodeFunction, RunSQL } from './operations/special-operations.js'

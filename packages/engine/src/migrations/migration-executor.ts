@@ -1,0 +1,226 @@
+/**
+ * Applies and unapplies migrations on one alias: plans (forwards to the leaves or a target,
+ * backwards to a target or `zero`), runs each file atomically with its recorder row, fakes, and
+ * dry-runs (every statement collected, nothing written).
+ */
+import type { DatabaseConnection } from '../db/connection.js'
+import { getLogger } from '../db/logging.js'
+import { atomic } from '../db/transaction.js'
+import { MigrationError } from '../errors.js'
+import { SchemaEditor } from '../schema/schema-editor.js'
+import type { Migration } from './migration.js'
+import { MigrationGraph, migrationKey } from './migration-graph.js'
+import { MigrationRecorder } from './migration-recorder.js'
+import { ProjectState } from './migration-state.js'
+import { AddIndex, RemoveIndex } from './operations/index-operations.js'
+
+const migrationsLogger = getLogger('dorm.migrations')
+
+/** One step of a plan. */
+export interface PlanStep {
+  readonly migration: Migration
+  readonly backwards: boolean
+}
+
+/** Options of {@link MigrationExecutor.run}. */
+export interface RunOptions {
+  /** Collect the SQL without running it or recording anything. */
+  dryRun?: boolean
+  /** Record (or unrecord) without running the operations. */
+  fake?: boolean
+  /** Called before each step, e.g. to print `Applying app.0001_initial...`. */
+  onStep?: (step: PlanStep, phase: 'start' | 'done') => void
+}
+
+/** What a run did. */
+export interface RunResult {
+  readonly steps: readonly PlanStep[]
+  /** Statements per migration (`app.name`), run or (dry-run) collected. */
+  readonly statements: ReadonlyMap<string, readonly string[]>
+}
+
+/**
+ * Migrates one alias.
+ *
+ * @example
+ * ```ts
+ * const executor = new MigrationExecutor(getConnection(), migrations)
+ * await executor.run(await executor.plan())            // apply everything
+ * await executor.run(await executor.plan('library', 'zero')) // roll the app back
+ * ```
+ */
+export class MigrationExecutor {
+  readonly connection: DatabaseConnection
+  readonly graph: MigrationGraph
+  readonly recorder: MigrationRecorder
+
+  constructor(connection: DatabaseConnection, migrations: readonly Migration[]) {
+    this.connection = connection
+    this.graph = new MigrationGraph(migrations)
+    this.recorder = new MigrationRecorder(connection)
+  }
+
+  /** `app.name` of the applied migrations. */
+  applied(): Promise<Set<string>> {
+    return this.recorder.applied()
+  }
+
+  /**
+   * The steps that bring the database to `target` (`zero`, a full name, or a number prefix like
+   * `0002`) of `app`, or to the latest migration of `app` (or of every app).
+   */
+  async plan(app?: string, target?: string): Promise<PlanStep[]> {
+    const applied = await this.applied()
+    if (app !== undefined && !this.graph.leaves().some((m) => m.app === app) && target !== 'zero') {
+      const known = [...new Set([...this.graph.nodes.values()].map((m) => m.app))]
+      throw new MigrationError(`App '${app}' has no migrations. Apps with migrations: ${known.join(', ') || '(none)'}.`)
+    }
+    if (target === undefined) {
+      const leaves = this.graph.leaves().filter((m) => app === undefined || m.app === app)
+      return this.graph
+        .forwardsPlan(leaves)
+        .filter((m) => !applied.has(migrationKey(m.app, m.name)))
+        .map((migration) => ({ migration, backwards: false }))
+    }
+    const ofApp = [...this.graph.nodes.values()].filter((m) => m.app === app)
+    if (target === 'zero') {
+      const roots = ofApp.filter((m) => !m.dependencies.some(([depApp]) => depApp === app))
+      return this.#backwards(roots, applied)
+    }
+    const padded = /^\d+$/.test(target) ? target.padStart(4, '0') : target
+    const matches = ofApp.filter((m) => m.name === padded || m.name.startsWith(`${padded}_`))
+    if (matches.length !== 1) {
+      throw new MigrationError(
+        `Migration '${target}' ${matches.length === 0 ? 'not found' : 'is ambiguous'} for app '${app}'. ` +
+          `Available migrations: [${ofApp
+            .map((m) => m.name)
+            .sort()
+            .join(', ')}].`,
+      )
+    }
+    const goal = matches[0] as Migration
+    if (!applied.has(migrationKey(goal.app, goal.name))) {
+      return this.graph
+        .forwardsPlan([goal])
+        .filter((m) => !applied.has(migrationKey(m.app, m.name)))
+        .map((migration) => ({ migration, backwards: false }))
+    }
+    // roll back everything of the app that came after the goal
+    const children = ofApp.filter((m) => m.dependencies.some(([a, n]) => a === goal.app && n === goal.name))
+    return this.#backwards(children, applied)
+  }
+
+  #backwards(roots: readonly Migration[], applied: Set<string>): PlanStep[] {
+    const out: PlanStep[] = []
+    const seen = new Set<string>()
+    for (const root of roots) {
+      for (const m of this.graph.backwardsPlan(root)) {
+        const key = migrationKey(m.app, m.name)
+        if (seen.has(key) || !applied.has(key)) continue
+        seen.add(key)
+        out.push({ migration: m, backwards: true })
+      }
+    }
+    return out
+  }
+
+  /** The project state before `migration` (every migration it depends on applied). */
+  stateBefore(migration: Migration): ProjectState {
+    const state = new ProjectState()
+    for (const m of this.graph.forwardsPlan([migration])) {
+      if (m === migration) break
+      for (const op of m.operations) op.stateForwards(m.app, state)
+    }
+    return state
+  }
+
+  /** The state after every migration (what makemigrations compares the models with). */
+  finalState(): ProjectState {
+    const state = new ProjectState()
+    for (const m of this.graph.all()) for (const op of m.operations) op.stateForwards(m.app, state)
+    return state
+  }
+
+  /** Runs a plan. */
+  async run(steps: readonly PlanStep[], options: RunOptions = {}): Promise<RunResult> {
+    const statements = new Map<string, string[]>()
+    if (!options.dryRun) await this.recorder.ensureTable()
+    for (const step of steps) {
+      options.onStep?.(step, 'start')
+      const editor = new SchemaEditor(this.connection, { collectOnly: options.dryRun === true })
+      await this.#runStep(step, editor, options)
+      statements.set(migrationKey(step.migration.app, step.migration.name), editor.statements)
+      options.onStep?.(step, 'done')
+    }
+    return { steps, statements }
+  }
+
+  async #runStep({ migration, backwards }: PlanStep, editor: SchemaEditor, options: RunOptions): Promise<void> {
+    const { app, name } = migration
+    if (!backwards) this.#checkConcurrently(migration)
+    const body = async () => {
+      if (!options.fake) {
+        if (backwards) await this.#unapply(migration, editor)
+        else await this.#apply(migration, editor)
+      }
+      if (options.dryRun) return
+      if (backwards) await this.recorder.recordUnapplied(app, name)
+      else await this.recorder.recordApplied(app, name)
+    }
+    if (migration.atomic && !options.dryRun) await atomic(body, { using: this.connection.alias })
+    else await body()
+    if (!options.dryRun) {
+      migrationsLogger.info(`${backwards ? 'unapplied' : 'applied'} ${app}.${name}${options.fake ? ' (fake)' : ''}`, {
+        app,
+        name,
+        alias: this.connection.alias,
+      })
+    }
+  }
+
+  #checkConcurrently(migration: Migration): void {
+    if (!migration.atomic || this.connection.vendor !== 'postgresql') return
+    const concurrent = migration.operations.find(
+      (op) => (op instanceof AddIndex || op instanceof RemoveIndex) && op.concurrently,
+    )
+    if (concurrent !== undefined) {
+      throw new MigrationError(
+        `${migration.file}: ${concurrent.repr()} uses concurrently: true, which PostgreSQL cannot run inside a transaction. ` +
+          'Set atomic: false on this migration (and keep the concurrent operation alone in it).',
+      )
+    }
+  }
+
+  async #apply(migration: Migration, editor: SchemaEditor): Promise<void> {
+    let from = this.stateBefore(migration)
+    for (const op of migration.operations) {
+      const to = from.clone()
+      op.stateForwards(migration.app, to)
+      await op.databaseForwards({ app: migration.app, editor, from, to })
+      from = to
+    }
+  }
+
+  async #unapply(migration: Migration, editor: SchemaEditor): Promise<void> {
+    const states = [this.stateBefore(migration)]
+    for (const op of migration.operations) {
+      if (!op.reversible) {
+        throw new MigrationError(
+          `${migration.file}: ${op.repr()} is irreversible, so ${migration.app}.${migration.name} cannot be rolled back.`,
+        )
+      }
+      const next = (states[states.length - 1] as ProjectState).clone()
+      op.stateForwards(migration.app, next)
+      states.push(next)
+    }
+    for (let i = migration.operations.length - 1; i >= 0; i--) {
+      const op = migration.operations[i] as (typeof migration.operations)[number]
+      await op.databaseBackwards({
+        app: migration.app,
+        editor,
+        from: states[i + 1] as ProjectState,
+        to: states[i] as ProjectState,
+      })
+    }
+  }
+}
