@@ -5,7 +5,7 @@
  * run them in-process.
  */
 
-/** Where a command writes and what it runs in. */
+/** Where a command writes and what it runs in. `stdout`/`stderr` are raw writes: callers add `\n`. */
 export interface CliIo {
   stdout(text: string): void
   stderr(text: string): void

@@ -1,0 +1,27 @@
+/**
+ * The `dorm` subcommands, in the order `dorm --help` lists them (the order of the CLI table in the
+ * API contract).
+ */
+import type { CommandSpec } from './command.js'
+import { healthCommand } from './commands/health.js'
+import { migrateCommand } from './commands/migrate.js'
+import { shellCommand } from './commands/shell.js'
+import { showmigrationsCommand } from './commands/showmigrations.js'
+import { sqlmigrateCommand } from './commands/sqlmigrate.js'
+
+/**
+ * Every subcommand `dorm` knows. A new command lives in `commands/<name>.ts` and is added here.
+ *
+ * @example
+ * ```ts
+ * for (const command of COMMANDS) console.log(command.name, command.summary)
+ * ```
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  // makemigrations, lint-migrations, dbcheck, diff and doctor join here, in the API table's order
+  migrateCommand,
+  showmigrationsCommand,
+  sqlmigrateCommand,
+  shellCommand,
+  healthCommand,
+]

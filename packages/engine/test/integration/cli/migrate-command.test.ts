@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MIGRATION_LOCK_KEY } from '../../../src/migrations/migration-lock.js'
+import { createTestDatabase, testBackends } from '../../support/backends.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const engineDir = join(here, '../../..')
+const bin = join(engineDir, 'src/cli/bin.ts')
+const fixture = join(here, '../../fixtures/migrate-project')
+// the project copy lives in a temp dir: tsx must be given by path, not resolved from there
+const tsxLoader = pathToFileURL(
+  join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/loader.mjs'),
+).href
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function dorm(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', tsxLoader, bin, ...args],
+      { cwd, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+describe.each(testBackends())('dorm migrate and friends on %s', (backend) => {
+  let project: string
+  let url: string
+
+  beforeAll(async () => {
+    // a copy per backend: tests add broken migrations to it
+    project = mkdtempSync(join(tmpdir(), 'dorm-migfix-'))
+    cpSync(fixture, project, { recursive: true })
+    // the copy lives elsewhere: point its relative engine imports back at this checkout
+    for (const file of [
+      'dorm.config.ts',
+      'src/shop/models.ts',
+      'src/shop/migrations/0001_initial.ts',
+      'src/shop/migrations/0002_customer_email.ts',
+    ]) {
+      const path = join(project, file)
+      const text = (await import('node:fs')).readFileSync(path, 'utf8')
+      writeFileSync(path, text.replace(/'(\.\.\/)+src\//g, `'${engineDir}/src/`))
+    }
+    url = await createTestDatabase(backend, 'cli_migrate')
+  }, 60_000)
+
+  afterAll(() => rmSync(project, { recursive: true, force: true }))
+
+  it('dry-runs, applies, shows, prints SQL, and rolls back', async () => {
+    const env = { MIGFIX_DATABASE_URL: url }
+    const dry = await dorm(project, ['migrate', '--dry-run'], env)
+    expect(dry.stderr).toBe('')
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain('Would apply shop.0001_initial\nWould apply shop.0002_customer_email\n')
+    expect(dry.stdout).toContain('--- SQL that would run for \'shop\' ---\nCREATE TABLE "shop_customer"')
+    expect(dry.stdout).toMatch(/;\n/)
+
+    const shown = await dorm(project, ['showmigrations'], env)
+    expect(shown.stdout).toBe('shop\n  [ ] 0001_initial\n  [ ] 0002_customer_email\n')
+
+    const applied = await dorm(project, ['migrate'], env)
+    expect(applied.code).toBe(0)
+    expect(applied.stdout).toBe('  Applying shop.0001_initial... OK\n  Applying shop.0002_customer_email... OK\n')
+    expect((await dorm(project, ['showmigrations', 'shop'], env)).stdout).toBe(
+      'shop\n  [X] 0001_initial\n  [X] 0002_customer_email\n',
+    )
+    expect((await dorm(project, ['migrate'], env)).stdout).toBe('  No migrations to apply.\n')
+
+    const sql = await dorm(project, ['sqlmigrate', 'shop', '0002'], env)
+    expect(sql.stdout).toMatch(/ADD COLUMN "email" varchar\(200\);\n/)
+
+    const unknown = await dorm(project, ['migrate', 'shop', '0009'], env)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stdout).toContain(
+      "  Error: Migration '0009' not found for app 'shop'. Available migrations: [0001_initial, 0002_customer_email].",
+    )
+
+    const back = await dorm(project, ['migrate', 'shop', 'zero'], env)
+    expect(back.code).toBe(0)
+    expect(back.stdout).toBe('  Unapplying shop.0002_customer_email... OK\n  Unapplying shop.0001_initial... OK\n')
+    expect((await dorm(project, ['migrate'], env)).code).toBe(0)
+  })
+
+  it('names a migration that fails to load and changes nothing', async () => {
+    const broken = join(project, 'src/shop/migrations/0003_broken.ts')
+    writeFileSync(broken, "throw new Error('typo in migration')\n")
+    try {
+      const run = await dorm(project, ['migrate'], { MIGFIX_DATABASE_URL: url })
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain('0003_broken.ts: the migration failed to load: Error: typo in migration')
+    } finally {
+      rmSync(broken)
+    }
+    const missing = join(project, 'src/shop/migrations/0003_missing_dep.ts')
+    writeFileSync(
+      missing,
+      `import { migration } from '${engineDir}/src/migrations/index.js'\nexport default migration({ dependencies: [['shop', '0099_nope']], operations: [] })\n`,
+    )
+    try {
+      const run = await dorm(project, ['migrate'], { MIGFIX_DATABASE_URL: url })
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain('depends on shop.0099_nope, which does not exist')
+    } finally {
+      rmSync(missing)
+    }
+  })
+
+  it.runIf(backend === 'postgres')(
+    'four concurrent processes apply each migration once; a held lock times out naming its holder',
+    async () => {
+      const fresh = await createTestDatabase(backend, 'cli_migrate_race')
+      const env = { MIGFIX_DATABASE_URL: fresh }
+      const runs = await Promise.all([1, 2, 3, 4].map(() => dorm(project, ['migrate'], env)))
+      expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0])
+      const appliedBy = runs.filter((r) => r.stdout.includes('Applying shop.0001_initial'))
+      expect(appliedBy).toHaveLength(1)
+      const client = new pg.Client({ connectionString: fresh, application_name: 'lock-holder' })
+      await client.connect()
+      try {
+        const { rows } = await client.query('SELECT count(*)::int AS n FROM dorm_migrations')
+        expect(rows[0].n).toBe(2)
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+        const blocked = await dorm(project, ['migrate'], { ...env, DORM_MIGRATION_LOCK_TIMEOUT: '0.5' })
+        expect(blocked.code).toBe(3)
+        expect(blocked.stderr).toMatch(/held by pid \d+ \(application_name 'lock-holder'/)
+      } finally {
+        await client.end()
+      }
+    },
+  )
+
+  it.runIf(backend === 'postgres')('refuses a transaction-mode pooler URL with the fix', async () => {
+    const pooled = url.replace(/:(\d+)\//, ':6432/')
+    const run = await dorm(project, ['migrate'], { MIGFIX_DATABASE_URL: pooled })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('port 6432 is PgBouncer')
+    expect(run.stderr).toContain('MIGRATION_DATABASE_URL')
+  })
+})
