@@ -59,6 +59,7 @@ export { readAfterWriteScope } from './db/read-after-write.js'
 export { addSensitiveColumnPatterns, REDACTED, redactParams } from './db/redact.js'
 export { allowMigrate, dbForRead, dbForWrite, type Router, type RouterHints } from './db/router.js'
 export { type AtomicOptions, atomic, inTransaction, onCommit } from './db/transaction.js'
+export { type DoctorIssue, type DoctorReport, formatDoctorReport, runDoctor } from './doctor/doctor.js'
 export {
   BudgetExceeded,
   CircuitOpenError,
@@ -100,6 +101,16 @@ export { F, Q, QObject, Value } from './query/expressions.js'
 export { Manager } from './query/manager.js'
 export { QuerySet } from './query/queryset.js'
 export { createModelSql, dropModelSql, dropModelStatements, junctionSql } from './schema/create-model-sql.js'
+export {
+  type IntrospectedColumn,
+  type IntrospectedForeignKey,
+  type IntrospectedIndex,
+  type IntrospectedSchema,
+  type IntrospectedTable,
+  introspect,
+  normalizeColumnType,
+} from './schema/introspection.js'
+export { compareSchema, type DiffFinding, diffSchema, type SchemaDiff } from './schema/schema-diff.js'
 export {
   type ConnectOptions,
   type DeletePayload,

@@ -6,6 +6,7 @@
 import { configure, getDatabaseSettings, getSettings } from '../conf/settings.js'
 import type { DatabaseConnection } from '../db/connection.js'
 import { getConnection } from '../db/connection-registry.js'
+import { poolerReason } from '../doctor/pooler-detection.js'
 import { MigrationError } from '../errors.js'
 import type { Migration } from '../migrations/migration.js'
 import { loadMigrations } from '../migrations/migration-loader.js'
@@ -46,25 +47,13 @@ export function migrationConnection(io: CliIo, alias?: string): DatabaseConnecti
       chosen = MIGRATION_ALIAS
     } else chosen = 'default'
   }
-  const settings = getDatabaseSettings(chosen)
-  if (settings.ENGINE === 'postgresql') {
-    const options = settings.OPTIONS ?? {}
-    const pgbouncer = String(options.pgbouncer ?? '').toLowerCase()
-    const reason =
-      settings.PORT === 6432
-        ? 'port 6432 is PgBouncer'
-        : pgbouncer === 'true' || pgbouncer === '1'
-          ? 'the URL says pgbouncer=true'
-          : /-pooler\b/.test(settings.HOST ?? '')
-            ? `the host '${settings.HOST}' is a connection pooler`
-            : undefined
-    if (reason !== undefined) {
-      throw new MigrationError(
-        `Refusing to migrate alias '${chosen}' through a transaction-mode pooler (${reason}): the migrate lock and ` +
-          'transactional DDL need a direct session. Set MIGRATION_DATABASE_URL to a direct connection URL ' +
-          '(the server itself, usually port 5432) and run again.',
-      )
-    }
+  const reason = poolerReason(getDatabaseSettings(chosen))
+  if (reason !== undefined) {
+    throw new MigrationError(
+      `Refusing to migrate alias '${chosen}' through a transaction-mode pooler (${reason}): the migrate lock and ` +
+        'transactional DDL need a direct session. Set MIGRATION_DATABASE_URL to a direct connection URL ' +
+        '(the server itself, usually port 5432) and run again.',
+    )
   }
   return getConnection(chosen)
 }

@@ -3,7 +3,11 @@
  * API contract).
  */
 import type { CommandSpec } from './command.js'
+import { dbcheckCommand } from './commands/dbcheck.js'
+import { diffCommand } from './commands/diff.js'
+import { doctorCommand } from './commands/doctor.js'
 import { healthCommand } from './commands/health.js'
+import { makemigrationsCommand } from './commands/makemigrations.js'
 import { migrateCommand } from './commands/migrate.js'
 import { shellCommand } from './commands/shell.js'
 import { showmigrationsCommand } from './commands/showmigrations.js'
@@ -18,10 +22,14 @@ import { sqlmigrateCommand } from './commands/sqlmigrate.js'
  * ```
  */
 export const COMMANDS: readonly CommandSpec[] = [
-  // makemigrations, lint-migrations, dbcheck, diff and doctor join here, in the API table's order
+  // lint-migrations joins after sqlmigrate, in the API table's order
+  makemigrationsCommand,
   migrateCommand,
   showmigrationsCommand,
   sqlmigrateCommand,
+  dbcheckCommand,
+  diffCommand,
+  doctorCommand,
   shellCommand,
   healthCommand,
 ]

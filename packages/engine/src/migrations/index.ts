@@ -6,6 +6,21 @@
  * import { migration, AddField, AddIndex, RunSQL, RunCode } from '@dorm/engine/migrations'
  * ```
  */
+export {
+  type ChangeDependency,
+  changeDependencies,
+  type DetectOptions,
+  detectChanges,
+  type FieldRename,
+} from './autodetector.js'
+export {
+  type DeconstructedField,
+  deconstructField,
+  rebuildField,
+  schemaSignature,
+  UNWRITTEN_OPTIONS,
+} from './field-deconstruction.js'
+export { serializeValue } from './field-serializer.js'
 export { type Migration, type MigrationDefinition, type MigrationDependency, migration } from './migration.js'
 export { MigrationExecutor, type PlanStep, type RunOptions, type RunResult } from './migration-executor.js'
 export { MigrationGraph, migrationKey } from './migration-graph.js'
@@ -17,8 +32,23 @@ export {
   nativeImporter,
 } from './migration-loader.js'
 export { MIGRATION_LOCK_KEY, MigrationLockTimeout, withMigrationLock } from './migration-lock.js'
+export {
+  checkMigrationName,
+  type PlannedMigration,
+  type PlanOptions,
+  planEmptyMigration,
+  planMigrations,
+  suggestName,
+} from './migration-planner.js'
 export { MigrationRecorder, RECORDER_TABLE } from './migration-recorder.js'
 export { type ModelState, modelKey, ProjectState } from './migration-state.js'
+export {
+  DEFAULT_IMPORTS,
+  type MigrationImports,
+  type MigrationSourceInput,
+  migrationSource,
+  type WriteOptions,
+} from './migration-writer.js'
 export { AddField, AlterField, RemoveField, RenameField } from './operations/field-operations.js'
 export { AddConstraint, AddIndex, RemoveConstraint, RemoveIndex } from './operations/index-operations.js'
 export { AlterModelTable, CreateModel, DeleteModel, RenameModel } from './operations/model-operations.js'

@@ -16,7 +16,7 @@ import { type CommandSpec, EXIT } from '../command.js'
  */
 export const healthCommand: CommandSpec = {
   name: 'health',
-  summary: 'print the health report JSON of a database alias; exit 1 when status is error',
+  summary: 'health report JSON; exit 1 when status is error',
   help: [
     'Runs SELECT 1 on the alias (one attempt, 5 s timeout) and prints the report:',
     '  { "status": "ok" | "error", "alias": ..., "elapsed_ms": ..., "error"?: "<ErrorClass>: <message>" }',

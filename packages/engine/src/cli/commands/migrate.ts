@@ -24,7 +24,7 @@ function label(step: PlanStep): string {
  */
 export const migrateCommand: CommandSpec = {
   name: 'migrate',
-  summary: 'apply migrations, or roll an app back to a target or zero; --dry-run prints the SQL',
+  summary: 'apply migrations, or roll an app back (target or zero)',
   help: [
     'Applies every pending migration (of [app] when given), each file in one transaction with its',
     'record in dorm_migrations. With a target (a migration name, its number, or "zero") it rolls the',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -57,6 +57,20 @@ describe.each(testBackends())('dorm migrate and friends on %s', (backend) => {
       const text = (await import('node:fs')).readFileSync(path, 'utf8')
       writeFileSync(path, text.replace(/'(\.\.\/)+src\//g, `'${engineDir}/src/`))
     }
+    // generated migrations import '@dorm/engine': a shim package sends that to this checkout's source,
+    // the same module instances the models use
+    const shim = join(project, 'node_modules/@dorm/engine')
+    mkdirSync(shim, { recursive: true })
+    writeFileSync(
+      join(shim, 'package.json'),
+      JSON.stringify({
+        name: '@dorm/engine',
+        type: 'module',
+        exports: { '.': './index.js', './migrations': './migrations.js' },
+      }),
+    )
+    writeFileSync(join(shim, 'index.js'), `export * from '${engineDir}/src/index.ts'\n`)
+    writeFileSync(join(shim, 'migrations.js'), `export * from '${engineDir}/src/migrations/index.ts'\n`)
     url = await createTestDatabase(backend, 'cli_migrate')
   }, 60_000)
 
@@ -95,6 +109,61 @@ describe.each(testBackends())('dorm migrate and friends on %s', (backend) => {
     expect(back.code).toBe(0)
     expect(back.stdout).toBe('  Unapplying shop.0002_customer_email... OK\n  Unapplying shop.0001_initial... OK\n')
     expect((await dorm(project, ['migrate'], env)).code).toBe(0)
+  })
+
+  it('catches a forgotten migration with makemigrations --check and dbcheck, and drift with diff', async () => {
+    const env = { MIGFIX_DATABASE_URL: url }
+    expect((await dorm(project, ['migrate'], env)).code).toBe(0)
+    const clean = await dorm(project, ['dbcheck'], env)
+    expect(clean.stdout).toContain('All checked models match the migrations and the database.')
+    expect(clean.code).toBe(0)
+    expect((await dorm(project, ['makemigrations', '--check'], env)).code).toBe(0)
+    expect((await dorm(project, ['diff'], env)).stdout).toBe("OK — no drift detected against alias 'default'.\n")
+
+    const models = join(project, 'src/shop/models.ts')
+    const original = readFileSync(models, 'utf8')
+    writeFileSync(
+      models,
+      original
+        .replace(
+          'email: new CharField({ maxLength: 200, null: true }) },',
+          'email: new CharField({ maxLength: 200, null: true }), vip: new BooleanField({ default: false }) },',
+        )
+        .replace('import { CharField,', 'import { BooleanField, CharField,'),
+    )
+    try {
+      const check = await dorm(project, ['makemigrations', '--check'], env)
+      expect(check.code).toBe(1)
+      expect(check.stdout).toContain('makemigrations --check: 1 pending operation(s).')
+      const drift = await dorm(project, ['dbcheck'], env)
+      expect(drift.code).toBe(1)
+      expect(drift.stdout).toContain('Add field vip to customer')
+      const written = await dorm(project, ['makemigrations'], env)
+      expect(written.code).toBe(0)
+      expect(written.stdout).toContain("Migrations for 'shop':")
+      expect(readdirSync(join(project, 'src/shop/migrations')).sort()).toContain('0003_customer_vip.ts')
+      expect((await dorm(project, ['dbcheck'], env)).stdout).toContain('1 migration(s) not applied: 0003_customer_vip')
+      expect((await dorm(project, ['migrate'], env)).stdout).toBe('  Applying shop.0003_customer_vip... OK\n')
+      expect((await dorm(project, ['dbcheck'], env)).code).toBe(0)
+      const db =
+        backend === 'postgres'
+          ? 'ALTER TABLE shop_customer DROP COLUMN vip'
+          : 'ALTER TABLE shop_customer DROP COLUMN vip'
+      await import('../../../src/index.js').then(async ({ configure, getConnection, closeAll }) => {
+        configure({ DATABASES: { default: url } })
+        await getConnection().execute(db)
+        await closeAll()
+      })
+      const diff = await dorm(project, ['diff', '--json'], env)
+      expect(diff.code).toBe(1)
+      expect(JSON.parse(diff.stdout)).toMatchObject({
+        drift: true,
+        findings: [{ kind: 'missing_column', column: 'vip' }],
+      })
+    } finally {
+      writeFileSync(models, original)
+      rmSync(join(project, 'src/shop/migrations/0003_customer_vip.ts'), { force: true })
+    }
   })
 
   it('names a migration that fails to load and changes nothing', async () => {
@@ -149,7 +218,7 @@ describe.each(testBackends())('dorm migrate and friends on %s', (backend) => {
     const pooled = url.replace(/:(\d+)\//, ':6432/')
     const run = await dorm(project, ['migrate'], { MIGFIX_DATABASE_URL: pooled })
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('port 6432 is PgBouncer')
+    expect(run.stderr).toContain('port 6432 (PgBouncer)')
     expect(run.stderr).toContain('MIGRATION_DATABASE_URL')
   })
 })
