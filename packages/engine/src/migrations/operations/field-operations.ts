@@ -117,10 +117,9 @@ export class AlterField extends Operation {
     await editor.alterField(before, before.meta.getField(this.name), after.meta.getField(this.name), after)
   }
 
-  async databaseBackwards({ app, editor, from, to }: OperationContext): Promise<void> {
-    const before = from.render(app, this.modelName)
-    const after = to.render(app, this.modelName)
-    await editor.alterField(before, before.meta.getField(this.name), after.meta.getField(this.name), after)
+  async databaseBackwards(context: OperationContext): Promise<void> {
+    // the states come swapped, so going back is the same change the other way
+    await this.databaseForwards(context)
   }
 
   describe(): string {

@@ -19,7 +19,8 @@ import { createTestDatabase, testBackends } from '../../support/backends.js'
 import { teardownOrm } from '../../support/orm.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const shopDir = join(here, '../../fixtures/migrations/shop/migrations')
+// the sample project's migrations (the CLI tests run the same files through `dorm migrate`)
+const shopDir = join(here, '../../fixtures/migrate-project/src/shop/migrations')
 
 async function tables(): Promise<string[]> {
   const db = getConnection()
