@@ -7,6 +7,7 @@ import { dbcheckCommand } from './commands/dbcheck.js'
 import { diffCommand } from './commands/diff.js'
 import { doctorCommand } from './commands/doctor.js'
 import { healthCommand } from './commands/health.js'
+import { lintMigrationsCommand } from './commands/lint-migrations.js'
 import { makemigrationsCommand } from './commands/makemigrations.js'
 import { migrateCommand } from './commands/migrate.js'
 import { shellCommand } from './commands/shell.js'
@@ -22,11 +23,11 @@ import { sqlmigrateCommand } from './commands/sqlmigrate.js'
  * ```
  */
 export const COMMANDS: readonly CommandSpec[] = [
-  // lint-migrations joins after sqlmigrate, in the API table's order
   makemigrationsCommand,
   migrateCommand,
   showmigrationsCommand,
   sqlmigrateCommand,
+  lintMigrationsCommand,
   dbcheckCommand,
   diffCommand,
   doctorCommand,

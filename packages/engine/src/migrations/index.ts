@@ -21,6 +21,18 @@ export {
   UNWRITTEN_OPTIONS,
 } from './field-deconstruction.js'
 export { serializeValue } from './field-serializer.js'
+export { Finding, type FindingJson } from './lint/finding.js'
+export type { LintRule, LintTarget, RuleHit, Severity, SqlStatement } from './lint/lint-rule.js'
+export {
+  DEFAULT_LINT_TARGET,
+  type LintOptions,
+  lintMigrations,
+  lintTargetFromSettings,
+  listMigrationFiles,
+  type MigrationFile,
+} from './lint/linter.js'
+export { formatFindings, REPORT_FORMATS, type ReportFormat } from './lint/reporters/index.js'
+export { RULES } from './lint/rules/index.js'
 export { type Migration, type MigrationDefinition, type MigrationDependency, migration } from './migration.js'
 export { MigrationExecutor, type PlanStep, type RunOptions, type RunResult } from './migration-executor.js'
 export { MigrationGraph, migrationKey } from './migration-graph.js'
