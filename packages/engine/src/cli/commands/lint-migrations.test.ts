@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -65,6 +65,33 @@ describe('dorm lint-migrations', () => {
     })
     expect(await main(['lint-migrations', '--format', 'github'], io(project))).toBe(1)
     expect(out).toMatch(/^::warning file=myapp\/migrations\/0003_add_score.ts,line=6,col=16,title=DORM-M001::AddField/)
+  })
+
+  it('--write-baseline then --baseline reports only new findings; a bad baseline is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dorm-lint-baseline-'))
+    try {
+      const path = join(dir, 'baseline.json')
+      expect(await main(['lint-migrations', '--write-baseline', path], io(project))).toBe(0)
+      expect(out).toBe(`Wrote 1 finding(s) to ${path}.\n`)
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+        version: 1,
+        findings: [{ code: 'DORM-M001', file: 'myapp/migrations/0003_add_score.ts' }],
+      })
+      expect(await main(['lint-migrations', '--baseline', path], io(project))).toBe(0)
+      expect(out).toBe('No issues found.\n')
+      writeFileSync(path, '{"version":1,"findings":[]}\n')
+      expect(await main(['lint-migrations', '--baseline', path], io(project))).toBe(1)
+      expect(await main(['lint-migrations', '--baseline', join(dir, 'nope.json')], io(project))).toBe(2)
+      expect(err).toContain('Cannot read baseline')
+      expect(await main(['lint-migrations', '--baseline', path, '--write-baseline', path], io(project))).toBe(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('--since: a bad ref is a usage error naming it', async () => {
+    expect(await main(['lint-migrations', '--since', 'no-such-ref-xyz'], io(project))).toBe(2)
+    expect(err).toContain("'no-such-ref-xyz'")
   })
 
   it('a file-level noqa silences the finding; a stale one is reported', async () => {

@@ -1,9 +1,13 @@
 /**
- * `dorm lint-migrations [apps...] [--format text|json|sarif|github] [--rule CODE...] [--exit-zero]`:
- * audits the installed apps' migrations for online-deploy footguns; a CI gate (exit 1 on findings).
+ * `dorm lint-migrations [apps...] [--format text|json|sarif|github] [--rule CODE...] [--exit-zero]
+ * [--since REF] [--baseline FILE] [--write-baseline FILE]`: audits the installed apps' migrations
+ * for online-deploy footguns; a CI gate (exit 1 on findings).
  */
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { MigrationError } from '../../errors.js'
+import { filterBaseline, readBaseline, writeBaseline } from '../../migrations/lint/baseline.js'
+import { changedFilesSince, isChanged } from '../../migrations/lint/changed-files.js'
 import {
   lintMigrations,
   lintTargetFromSettings,
@@ -24,7 +28,9 @@ function engineVersion(): string {
 
 /**
  * Lints every migration of INSTALLED_APPS (or of `apps`): exit 1 on findings, 0 when clean or
- * with `--exit-zero`, 2 for an unknown app or rule.
+ * with `--exit-zero`, 2 for an unknown app, rule or git ref or an unreadable baseline.
+ * `--since` keeps the findings of files changed since a git ref, `--baseline` drops the findings
+ * accepted in a baseline file, `--write-baseline` writes the current findings to one (exit 0).
  *
  * @example
  * ```ts
@@ -47,12 +53,21 @@ export const lintMigrationsCommand: CommandSpec = {
     '  dorm lint-migrations shop --format json',
     '  dorm lint-migrations --format sarif > lint.sarif',
     '  dorm lint-migrations --format github --rule DORM-M001 --rule DORM-M003',
+    '  dorm lint-migrations --since origin/main',
+    '  dorm lint-migrations --write-baseline lint-baseline.json',
+    '  dorm lint-migrations --baseline lint-baseline.json',
   ].join('\n'),
   arguments: [{ name: '[apps...]', description: 'only these apps (default: every installed app)' }],
   options: [
     { flags: '--format <format>', description: 'output format', defaultValue: 'text', choices: REPORT_FORMATS },
     { flags: '--rule <code...>', description: 'only these rule codes (repeatable, case-insensitive)' },
     { flags: '--exit-zero', description: 'exit 0 even when there are findings' },
+    {
+      flags: '--since <ref>',
+      description: 'only migration files added or changed since this git ref (committed or not)',
+    },
+    { flags: '--baseline <file>', description: 'drop the findings accepted in this baseline file' },
+    { flags: '--write-baseline <file>', description: 'write the current findings to this baseline file and exit 0' },
   ],
   needsSettings: true,
   async run({ io, options, args }) {
@@ -66,8 +81,19 @@ export const lintMigrationsCommand: CommandSpec = {
       )
       return EXIT.usage
     }
+    const since = options.since as string | undefined
+    const baselinePath = options.baseline as string | undefined
+    const writePath = options.writeBaseline as string | undefined
+    if (baselinePath !== undefined && writePath !== undefined) {
+      io.stderr('--baseline and --write-baseline cannot be used together.\n')
+      return EXIT.usage
+    }
+    let changed: Set<string> | undefined
+    let baseline: ReturnType<typeof readBaseline> | undefined
     try {
       selectRules(codes)
+      if (since !== undefined) changed = changedFilesSince(since, io.cwd)
+      if (baselinePath !== undefined) baseline = readBaseline(resolve(io.cwd, baselinePath))
     } catch (err) {
       if (err instanceof MigrationError) {
         io.stderr(`${err.message}\n`)
@@ -76,10 +102,20 @@ export const lintMigrationsCommand: CommandSpec = {
       throw err
     }
     // every app's files load: migrations depend on other apps' models
-    const findings = await lintMigrations(
+    let findings = await lintMigrations(
       listMigrationFiles(installed.map((a) => ({ label: a.label, migrationsDir: a.migrationsDir }))),
       { target: lintTargetFromSettings(), rules: codes, repoRoot: io.cwd, importer: importModule, apps },
     )
+    if (changed !== undefined) {
+      const files = changed
+      findings = findings.filter((f) => isChanged(f.file, io.cwd, files))
+    }
+    if (writePath !== undefined) {
+      const written = writeBaseline(resolve(io.cwd, writePath), findings)
+      io.stdout(`Wrote ${written.findings.length} finding(s) to ${writePath}.\n`)
+      return EXIT.ok
+    }
+    if (baseline !== undefined) findings = filterBaseline(findings, baseline)
     io.stdout(formatFindings(options.format as ReportFormat, findings, RULES, engineVersion()))
     return findings.length > 0 && options.exitZero !== true ? EXIT.findings : EXIT.ok
   },
