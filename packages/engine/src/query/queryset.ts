@@ -7,8 +7,8 @@ import type { QueryResult, Row } from '../backends/base/base-connection.js'
 import { getConnection } from '../db/connection-registry.js'
 import { markWrite, stickyAlias, writeMarks } from '../db/read-after-write.js'
 import { dbForRead, dbForWrite } from '../db/router.js'
-import { atomic, inTransaction } from '../db/transaction.js'
-import { DoesNotExist, DormError, FieldError, IntegrityError, type MultipleObjectsReturned } from '../errors.js'
+import { inTransaction } from '../db/transaction.js'
+import { DoesNotExist, DormError, FieldError, type MultipleObjectsReturned } from '../errors.js'
 import type { ModelClassLike } from '../models/model-meta.js'
 import type {
   FieldMap,
@@ -24,6 +24,7 @@ import type { Aggregate } from './aggregates.js'
 import { type BulkCreateOptions, bulkCreate, bulkUpdate } from './bulk.js'
 import { dialectFor } from './dialects.js'
 import { Expression, QObject } from './expressions.js'
+import { getOrCreate, updateOrCreate } from './get-or-create.js'
 import { hydrateInstances, hydrateValues } from './hydrate.js'
 import { runPrefetch } from './prefetch.js'
 import './prefetch-many-to-many.js'
@@ -396,45 +397,13 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
    * concurrent create that wins the race is picked up (the unique violation is caught inside a
    * savepoint and the row fetched again). Resolves to `[instance, created]`.
    */
-  async getOrCreate(lookup: FilterOf<F>, defaults: Partial<InitOf<F>> = {}): Promise<[I, boolean]> {
-    const qs = this.state.alias ? this : this.using(this.writeAlias())
-    const found = (await qs.filter(lookup).#with({ limit: 2 }).#fetch()) as unknown as I[]
-    if (found.length === 1) return [found[0] as I, false]
-    if (found.length > 1) return [(await qs.get(lookup)) as unknown as I, false]
-    const init = { ...plainLookups(lookup), ...defaults } as InitOf<F>
-    try {
-      const created = await atomic(() => qs.create(init), { using: qs.writeAlias() })
-      return [created, true]
-    } catch (err) {
-      if (!(err instanceof IntegrityError)) throw err
-      // another request created it between our read and our insert
-      const existing = await qs.getOrNone(lookup)
-      if (existing === null) throw err
-      return [existing as unknown as I, false]
-    }
+  getOrCreate(lookup: FilterOf<F>, defaults: Partial<InitOf<F>> = {}): Promise<[I, boolean]> {
+    return getOrCreate(this, lookup, defaults)
   }
 
   /** Updates the row matching `lookup` with `defaults`, or creates it. Resolves to `[instance, created]`. */
-  async updateOrCreate(lookup: FilterOf<F>, defaults: Partial<InitOf<F>> = {}): Promise<[I, boolean]> {
-    const alias = this.state.alias ?? this.writeAlias()
-    return atomic(
-      async () => {
-        const qs = this.using(alias)
-        const locked = (await qs.filter(lookup).selectForUpdate().#with({ limit: 2 }).#fetch()) as unknown as Array<
-          Record<string, unknown>
-        >
-        if (locked.length > 1) await qs.get(lookup)
-        const existing = locked[0]
-        if (existing !== undefined) {
-          Object.assign(existing, defaults)
-          await (existing as unknown as { save(o: object): Promise<void> }).save({ using: alias })
-          return [existing as unknown as I, false] as [I, boolean]
-        }
-        const [created] = await qs.getOrCreate(lookup, defaults)
-        return [created, true] as [I, boolean]
-      },
-      { using: alias },
-    )
+  updateOrCreate(lookup: FilterOf<F>, defaults: Partial<InitOf<F>> = {}): Promise<[I, boolean]> {
+    return updateOrCreate(this, lookup, defaults)
   }
 
   /**
@@ -603,20 +572,6 @@ function describeFilters(where: readonly WhereNode[]): string {
   }
   for (const n of where) walk(n)
   return parts.length > 0 ? `{ ${parts.join(', ')} }` : 'the query'
-}
-
-/** `getOrCreate` lookups that are plain field values (no `__lookup`) seed the new row. */
-function plainLookups(lookup: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(lookup)) {
-    if (key.includes('__')) {
-      if (key.endsWith('__exact')) out[key.slice(0, -7)] = value
-      continue
-    }
-    if (value instanceof Expression) continue
-    out[key] = value
-  }
-  return out
 }
 
 /** autoNow fields get the current time on every update(). */
