@@ -11,7 +11,7 @@ import { SchemaEditor } from '../schema/schema-editor.js'
 import type { Migration } from './migration.js'
 import { MigrationGraph, migrationKey } from './migration-graph.js'
 import { MigrationRecorder } from './migration-recorder.js'
-import { ProjectState } from './migration-state.js'
+import type { ProjectState } from './migration-state.js'
 import { AddIndex, RemoveIndex } from './operations/index-operations.js'
 
 const migrationsLogger = getLogger('dorm.migrations')
@@ -124,21 +124,14 @@ export class MigrationExecutor {
     return out
   }
 
-  /** The project state before `migration` (every migration it depends on applied). */
+  /** The project state before `migration`. */
   stateBefore(migration: Migration): ProjectState {
-    const state = new ProjectState()
-    for (const m of this.graph.forwardsPlan([migration])) {
-      if (m === migration) break
-      for (const op of m.operations) op.stateForwards(m.app, state)
-    }
-    return state
+    return this.graph.stateBefore(migration)
   }
 
   /** The state after every migration (what makemigrations compares the models with). */
   finalState(): ProjectState {
-    const state = new ProjectState()
-    for (const m of this.graph.all()) for (const op of m.operations) op.stateForwards(m.app, state)
-    return state
+    return this.graph.finalState()
   }
 
   /** Runs a plan. */

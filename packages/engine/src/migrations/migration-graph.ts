@@ -4,6 +4,7 @@
  */
 import { MigrationError } from '../errors.js'
 import type { Migration } from './migration.js'
+import { ProjectState } from './migration-state.js'
 
 /** `app.name`. */
 export function migrationKey(app: string, name: string): string {
@@ -21,6 +22,7 @@ export function migrationKey(app: string, name: string): string {
  */
 export class MigrationGraph {
   readonly nodes = new Map<string, Migration>()
+  #history: { before: Map<string, ProjectState>; final: ProjectState } | undefined
 
   constructor(migrations: readonly Migration[]) {
     for (const m of migrations) this.nodes.set(migrationKey(m.app, m.name), m)
@@ -140,5 +142,31 @@ export class MigrationGraph {
   /** Every migration in dependency order. */
   all(): Migration[] {
     return this.forwardsPlan(this.leaves())
+  }
+
+  /**
+   * The project state before each migration and after all of them, from one replay of the history
+   * in dependency order (replaying it per migration made a long history quadratic).
+   */
+  #replay(): { before: Map<string, ProjectState>; final: ProjectState } {
+    if (this.#history !== undefined) return this.#history
+    const before = new Map<string, ProjectState>()
+    const state = new ProjectState()
+    for (const m of this.all()) {
+      before.set(migrationKey(m.app, m.name), state.clone())
+      for (const op of m.operations) op.stateForwards(m.app, state)
+    }
+    this.#history = { before, final: state }
+    return this.#history
+  }
+
+  /** A fresh copy of the state before `migration` is applied (everything ahead of it in dependency order). */
+  stateBefore(migration: Migration): ProjectState {
+    return (this.#replay().before.get(migrationKey(migration.app, migration.name)) as ProjectState).clone()
+  }
+
+  /** A fresh copy of the state every migration leads to (what makemigrations compares the models with). */
+  finalState(): ProjectState {
+    return this.#replay().final.clone()
   }
 }

@@ -16,7 +16,6 @@ import {
   planEmptyMigration,
   planMigrations,
 } from '../../migrations/migration-planner.js'
-import { ProjectState } from '../../migrations/migration-state.js'
 import { type MigrationImports, migrationSource } from '../../migrations/migration-writer.js'
 import type { ModelClassLike } from '../../models/model-meta.js'
 import { type CliIo, type CommandSpec, EXIT } from '../command.js'
@@ -66,13 +65,6 @@ export function parseRenames(values: readonly string[]): FieldRename[] {
     const [, app, model, from, to] = match as unknown as [string, string, string, string, string]
     return { app, model, from, to }
   })
-}
-
-/** The state every migration of `graph` leads to: what the models are compared with. */
-function finalState(graph: MigrationGraph): ProjectState {
-  const state = new ProjectState()
-  for (const m of graph.all()) for (const op of m.operations) op.stateForwards(m.app, state)
-  return state
 }
 
 function noChanges(apps: readonly string[]): string {
@@ -162,7 +154,7 @@ export function createMakemigrationsCommand(dependencies: MakemigrationsDependen
       if (empty) {
         planned = selected.map((app) => planEmptyMigration(app, { graph, name, now }))
       } else {
-        const state = finalState(graph)
+        const state = graph.finalState()
         const changes = detectChanges(
           state,
           apps.flatMap((app) => app.models),
