@@ -43,6 +43,22 @@ export {
 } from './conf/settings.js'
 export { DatabaseConnection, type StreamOptions } from './db/connection.js'
 export { closeAll, getConnection, poolStats, type UninitialisedPoolStats } from './db/connection-registry.js'
+export {
+  type BreakerChangeEvent,
+  type BudgetExceededEvent,
+  type DormEvent,
+  type DormEventListener,
+  emitDormEvent,
+  hasDormEventListeners,
+  onDormEvent,
+  type PoolTimeoutEvent,
+  type ReplicaDeflectionEvent,
+  type RetryEvent,
+  resetDormEventListeners,
+  type SlowQueryEvent,
+  type StampedDormEvent,
+  type StickyPinEvent,
+} from './db/events.js'
 export { type HealthCheckOptions, type HealthReport, healthCheck } from './db/health.js'
 export {
   addLogSink,
@@ -55,6 +71,12 @@ export {
   resetLogging,
   setLogLevel,
 } from './db/logging.js'
+export {
+  addQueryObserver,
+  type QueryEnd,
+  type QueryObserver,
+  type QueryStart,
+} from './db/query-observers.js'
 export { readAfterWriteScope } from './db/read-after-write.js'
 export { addSensitiveColumnPatterns, REDACTED, redactParams } from './db/redact.js'
 export { allowMigrate, dbForRead, dbForWrite, type Router, type RouterHints } from './db/router.js'

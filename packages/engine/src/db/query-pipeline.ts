@@ -9,7 +9,9 @@ import type { Backend, DriverSession, QueryResult, Row } from '../backends/base/
 import { slowQueryMs } from '../conf/settings.js'
 import type { DormError } from '../errors.js'
 import { postQuery, preQuery } from '../signals.js'
+import { emitDormEvent } from './events.js'
 import { getLogger, type Logger } from './logging.js'
+import { endObservers, type QueryObserver, queryObservers, startObservers } from './query-observers.js'
 import { redactParams } from './redact.js'
 
 const queriesLogger = getLogger('dorm.queries')
@@ -28,15 +30,41 @@ function mapWithContext(backend: Backend, raw: unknown, sql: string, params: rea
   return backend.mapError(raw, { sql, params: redactParams(sql, params) })
 }
 
-/** Reports one finished statement: signal, slow-query warning, DEBUG log. */
+/** Observers active for one statement and their states (null when none are installed). */
+interface Observed {
+  observers: readonly QueryObserver[]
+  states: unknown[]
+}
+
+function observeStart(backend: Backend, sql: string, params: readonly unknown[]): Observed | null {
+  const observers = queryObservers
+  if (observers.length === 0) return null
+  const states = startObservers(observers, { alias: backend.alias, vendor: backend.vendor, sql, params })
+  return { observers, states }
+}
+
+/** Reports one finished statement: observers, signal, slow-query warning and event, DEBUG log. */
 function report(
   backend: Backend,
   sql: string,
   params: readonly unknown[],
   elapsed: number,
   error: DormError | null,
+  observed: Observed | null,
+  rowCount: number | null,
 ): void {
   const { alias, vendor } = backend
+  if (observed !== null) {
+    endObservers(observed.observers, observed.states, {
+      alias,
+      vendor,
+      sql,
+      params,
+      elapsed_ms: elapsed,
+      error,
+      rowCount,
+    })
+  }
   if (postQuery.hasReceivers) postQuery.send({ sender: vendor, alias, sql, params, elapsed_ms: elapsed, error })
   const threshold = slowQueryMs()
   if (threshold !== null && elapsed >= threshold) {
@@ -46,6 +74,7 @@ function report(
       elapsed_ms: elapsed,
       threshold_ms: threshold,
     })
+    emitDormEvent({ type: 'slow_query', alias, vendor, sql, elapsed_ms: elapsed, threshold_ms: threshold })
   }
   if (queriesLogger.isEnabledFor('DEBUG')) {
     const shown = redactParams(sql, params)
@@ -82,16 +111,17 @@ export async function runStatement(
   params: readonly unknown[],
 ): Promise<QueryResult> {
   if (preQuery.hasReceivers) preQuery.send({ sender: backend.vendor, alias: backend.alias, sql, params })
+  const observed = observeStart(backend, sql, params)
   const start = performance.now()
   let result: QueryResult
   try {
     result = await session.query(sql, params)
   } catch (raw) {
     const error = mapWithContext(backend, raw, sql, params)
-    report(backend, sql, params, performance.now() - start, error)
+    report(backend, sql, params, performance.now() - start, error, observed, null)
     throw error
   }
-  report(backend, sql, params, performance.now() - start, null)
+  report(backend, sql, params, performance.now() - start, null, observed, result.rowCount)
   return result
 }
 
@@ -107,14 +137,19 @@ export async function* streamStatement(
   chunkSize: number,
 ): AsyncIterable<Row> {
   if (preQuery.hasReceivers) preQuery.send({ sender: backend.vendor, alias: backend.alias, sql, params })
+  const observed = observeStart(backend, sql, params)
   const start = performance.now()
   let error: DormError | null = null
+  let rows = 0
   try {
-    yield* session.stream(sql, params, chunkSize)
+    for await (const row of session.stream(sql, params, chunkSize)) {
+      rows++
+      yield row
+    }
   } catch (raw) {
     error = mapWithContext(backend, raw, sql, params)
     throw error
   } finally {
-    report(backend, sql, params, performance.now() - start, error)
+    report(backend, sql, params, performance.now() - start, error, observed, error === null ? rows : null)
   }
 }

@@ -1,5 +1,6 @@
 import { retryAttempts, retryBackoff } from '../conf/settings.js'
 import type { DormError } from '../errors.js'
+import { emitDormEvent } from './events.js'
 import { getLogger } from './logging.js'
 
 const dbLogger = getLogger('dorm.db')
@@ -41,6 +42,15 @@ export async function withRetry<T>(context: RetryContext, operation: () => Promi
           `(attempt ${attempt} of ${attempts} failed; next in ${Math.round(delayMs)} ms)`,
         { alias: context.alias, vendor: context.vendor, attempt, attempts, delay_ms: delayMs, error: err.name },
       )
+      emitDormEvent({
+        type: 'retry',
+        alias: context.alias,
+        vendor: context.vendor,
+        attempt,
+        attempts,
+        delay_ms: delayMs,
+        error: err.name,
+      })
       await sleep(delayMs)
     }
   }

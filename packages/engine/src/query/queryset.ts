@@ -5,6 +5,7 @@
  */
 import type { QueryResult, Row } from '../backends/base/base-connection.js'
 import { getConnection } from '../db/connection-registry.js'
+import { emitDormEvent, hasDormEventListeners } from '../db/events.js'
 import { markWrite, stickyAlias, writeMarks } from '../db/read-after-write.js'
 import { dbForRead, dbForWrite } from '../db/router.js'
 import { inTransaction } from '../db/transaction.js'
@@ -236,7 +237,10 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     const state = this.state
     if (state.sticky) {
       const sticky = stickyAlias(state.model)
-      if (sticky !== undefined) return sticky
+      if (sticky !== undefined) {
+        if (hasDormEventListeners()) emitDormEvent({ type: 'sticky_pin', model: state.model.meta.label, alias: sticky })
+        return sticky
+      }
     }
     return state.alias ?? dbForRead(state.model)
   }

@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
+import { emitDormEvent } from '../../db/events.js'
 import { getLogger } from '../../db/logging.js'
 import { InterfaceError, PoolTimeout } from '../../errors.js'
 import { FifoQueue } from '../base/fifo-queue.js'
@@ -270,6 +271,14 @@ export class PostgresPool<C> extends EventEmitter {
       `${this.#waiting} other request(s) are waiting. Raise MAX_POOL_SIZE or POOL_TIMEOUT, keep transactions ` +
       'short, and check for a connection that is checked out and never released.'
     poolLogger.warning(message, { alias, pool_max: max, requests_waiting: this.#waiting })
+    emitDormEvent({
+      type: 'pool_timeout',
+      alias,
+      timeout_ms: timeoutMs,
+      in_use: inUse,
+      pool_max: max,
+      waiting: this.#waiting,
+    })
     waiter.reject(new PoolTimeout(message, { alias, timeoutMs }))
   }
 
