@@ -4,6 +4,7 @@
  * statement from another async context would land inside somebody else's transaction.
  */
 import { performance } from 'node:perf_hooks'
+import { notifyPoolCheckout, notifyPoolRelease, notifyPoolTimeout, poolObservers } from '../../db/pool-observers.js'
 import { FifoQueue } from './fifo-queue.js'
 
 /**
@@ -72,9 +73,16 @@ export class SingleConnectionGate<T> {
   #acquisitions = 0
   #waitMs = 0
   #closedError: (() => Error) | undefined
+  /** The alias reported to pool observers; without one the gate reports nothing. */
+  readonly #alias: string | undefined
 
-  constructor(value: T) {
+  /**
+   * @param alias when given, checkouts, releases and timeouts are reported to pool observers
+   *   (`addPoolObserver`) under this alias.
+   */
+  constructor(value: T, alias?: string) {
     this.#value = value
+    this.#alias = alias
   }
 
   /**
@@ -91,7 +99,7 @@ export class SingleConnectionGate<T> {
     if (!this.#busy) {
       this.#busy = true
       this.#acquisitions++
-      return Promise.resolve(this.#lease())
+      return Promise.resolve(this.#lease(0))
     }
     return new Promise<GateLease<T>>((resolve, reject) => {
       const waiter: Waiter<T> = { resolve, reject, enqueuedAt: performance.now(), timer: undefined, settled: false }
@@ -102,6 +110,7 @@ export class SingleConnectionGate<T> {
           this.#waiting--
           const waited = performance.now() - waiter.enqueuedAt
           this.#waitMs += waited
+          if (this.#alias !== undefined && poolObservers.length > 0) notifyPoolTimeout(this.#alias)
           reject(onTimeout(waited))
         }, timeoutMs)
       }
@@ -153,14 +162,18 @@ export class SingleConnectionGate<T> {
     }
   }
 
-  #lease(): GateLease<T> {
+  #lease(waitedMs: number): GateLease<T> {
     let released = false
+    const observed = this.#alias !== undefined && poolObservers.length > 0
+    const checkedOutAt = observed ? performance.now() : 0
+    if (observed) notifyPoolCheckout(this.#alias as string, waitedMs)
     return {
       value: this.#value,
       release: () => {
         // a second release must not free a lease that by now belongs to somebody else
         if (released) return
         released = true
+        if (observed) notifyPoolRelease(this.#alias as string, performance.now() - checkedOutAt)
         this.#handOff()
       },
     }
@@ -178,8 +191,9 @@ export class SingleConnectionGate<T> {
     clearTimeout(waiter.timer)
     this.#waiting--
     this.#acquisitions++
-    this.#waitMs += performance.now() - waiter.enqueuedAt
+    const waited = performance.now() - waiter.enqueuedAt
+    this.#waitMs += waited
     // handing over directly (the gate stays busy) keeps FIFO: a caller arriving now cannot barge in
-    waiter.resolve(this.#lease())
+    waiter.resolve(this.#lease(waited))
   }
 }

@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { emitDormEvent } from '../../db/events.js'
 import { getLogger } from '../../db/logging.js'
+import { notifyPoolCheckout, notifyPoolRelease, notifyPoolTimeout, poolObservers } from '../../db/pool-observers.js'
 import { InterfaceError, PoolTimeout } from '../../errors.js'
 import { FifoQueue } from '../base/fifo-queue.js'
 import { PreparedStatementTracker } from './postgres-prepared-statements.js'
@@ -79,6 +80,8 @@ interface Waiter<C> {
   resolve(conn: PooledConnection<C>): void
   reject(err: unknown): void
   enqueuedAt: number
+  /** When the checkout began (pool observers report the wait from here). */
+  start: number
   timer: NodeJS.Timeout | undefined
   settled: boolean
 }
@@ -190,7 +193,7 @@ export class PostgresPool<C> extends EventEmitter {
         continue
       }
       if (this.options.check && now - conn.lastUsedAt > CHECK_GRACE_MS) return this.#checkThenHandOut(conn, start)
-      return Promise.resolve(this.#checkOut(conn, now))
+      return Promise.resolve(this.#checkOut(conn, now, start))
     }
     // a connection the pool is already opening will be handed to the first waiter: wait for it
     // rather than opening one more (at start-up this keeps the pool at MIN_POOL_SIZE)
@@ -218,7 +221,7 @@ export class PostgresPool<C> extends EventEmitter {
       this.#destroy(conn, 'pool closed')
       throw this.#closedError()
     }
-    return this.#checkOut(conn, performance.now())
+    return this.#checkOut(conn, performance.now(), start)
   }
 
   async #openForRequest(start: number): Promise<PooledConnection<C>> {
@@ -229,7 +232,7 @@ export class PostgresPool<C> extends EventEmitter {
         this.#destroy(conn, 'pool closed')
         throw this.#closedError()
       }
-      return this.#checkOut(conn, performance.now())
+      return this.#checkOut(conn, performance.now(), start)
     } catch (err) {
       this.counters.requests_errors++
       throw err
@@ -248,7 +251,7 @@ export class PostgresPool<C> extends EventEmitter {
       )
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter<C> = { resolve, reject, enqueuedAt: now, timer: undefined, settled: false }
+      const waiter: Waiter<C> = { resolve, reject, enqueuedAt: now, start, timer: undefined, settled: false }
       const remaining = Math.max(0, this.options.timeoutMs - (now - start))
       waiter.timer = setTimeout(() => this.#timeOut(waiter, start), remaining)
       this.#waiters.push(waiter)
@@ -279,12 +282,14 @@ export class PostgresPool<C> extends EventEmitter {
       pool_max: max,
       waiting: this.#waiting,
     })
+    if (poolObservers.length > 0) notifyPoolTimeout(alias)
     waiter.reject(new PoolTimeout(message, { alias, timeoutMs }))
   }
 
-  #checkOut(conn: PooledConnection<C>, now: number): PooledConnection<C> {
+  #checkOut(conn: PooledConnection<C>, now: number, start: number): PooledConnection<C> {
     conn.idle = false
     conn.checkedOutAt = now
+    if (poolObservers.length > 0) notifyPoolCheckout(this.options.alias, now - start)
     this.emit('acquire', conn)
     return conn
   }
@@ -294,6 +299,7 @@ export class PostgresPool<C> extends EventEmitter {
     if (conn.idle || !this.#all.has(conn)) return
     const now = performance.now()
     this.counters.usage_ms += now - conn.checkedOutAt
+    if (poolObservers.length > 0) notifyPoolRelease(this.options.alias, now - conn.checkedOutAt)
     conn.lastUsedAt = now
     this.emit('release', conn)
     if (broken || conn.broken) {
@@ -317,7 +323,7 @@ export class PostgresPool<C> extends EventEmitter {
     const waiter = this.#takeWaiter()
     if (waiter !== undefined) {
       this.counters.requests_wait_ms += now - waiter.enqueuedAt
-      waiter.resolve(this.#checkOut(conn, now))
+      waiter.resolve(this.#checkOut(conn, now, waiter.start))
       return
     }
     conn.idle = true
