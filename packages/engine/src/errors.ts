@@ -145,17 +145,48 @@ export class MigrationError extends DormError {
   }
 }
 
-/** A `budget()` block read more rows than its `maxRows`. */
-export class BudgetExceeded extends DormError {
-  constructor(message: string) {
-    super(message, { code: 'BUDGET_EXCEEDED' })
+/** Options of {@link BudgetExceeded}: the database error options plus which limit was hit. */
+export interface BudgetExceededOptions extends DatabaseErrorOptions {
+  /** The limit that was hit. */
+  limit?: 'max_rows' | 'timeout_ms'
+  /** The budget's value for that limit. */
+  budget?: number
+  /** What the statement used: rows returned (max_rows) or milliseconds (timeout_ms). */
+  actual?: number
+}
+
+/**
+ * A statement inside a `budget()` block returned more rows than its `maxRows`. A `DatabaseError`
+ * subclass (as in the original), so handlers that catch database errors catch it too.
+ */
+export class BudgetExceeded extends DatabaseError {
+  readonly limit: 'max_rows' | 'timeout_ms' | undefined
+  readonly budget: number | undefined
+  readonly actual: number | undefined
+
+  constructor(message: string, options: BudgetExceededOptions = {}) {
+    const { limit, budget, actual, ...rest } = options
+    super(message, { code: 'BUDGET_EXCEEDED', ...rest })
+    this.limit = limit
+    this.budget = budget
+    this.actual = actual
   }
 }
 
-/** A circuit breaker is open and refuses calls until its cooldown ends. */
+/** A circuit breaker is open (or half open with its probe in flight) and refuses calls. */
 export class CircuitOpenError extends DormError {
-  constructor(message: string) {
+  /** The breaker's name. */
+  readonly breaker: string | undefined
+  /** Consecutive failures counted when the call was refused. */
+  readonly failures: number | undefined
+  /** Milliseconds until the breaker lets a probe through (0 while a probe is in flight). */
+  readonly retryInMs: number | undefined
+
+  constructor(message: string, options: { breaker?: string; failures?: number; retryInMs?: number } = {}) {
     super(message, { code: 'CIRCUIT_OPEN' })
+    this.breaker = options.breaker
+    this.failures = options.failures
+    this.retryInMs = options.retryInMs
   }
 }
 

@@ -9,6 +9,7 @@ import type { Backend, DriverSession, QueryResult, Row } from '../backends/base/
 import { slowQueryMs } from '../conf/settings.js'
 import type { DormError } from '../errors.js'
 import { postQuery, preQuery } from '../signals.js'
+import { currentFrame, enforceRowBudget, rowBudgetExceeded } from './budget-state.js'
 import { emitDormEvent } from './events.js'
 import { getLogger, type Logger } from './logging.js'
 import { endObservers, type QueryObserver, queryObservers, startObservers } from './query-observers.js'
@@ -122,6 +123,8 @@ export async function runStatement(
     throw error
   }
   report(backend, sql, params, performance.now() - start, null, observed, result.rowCount)
+  // budget(): one getStore() when no budget is active; throws BudgetExceeded past maxRows
+  enforceRowBudget(backend.alias, sql, result.rows.length)
   return result
 }
 
@@ -141,9 +144,12 @@ export async function* streamStatement(
   const start = performance.now()
   let error: DormError | null = null
   let rows = 0
+  // budget(): read once per stream; the stream stops at the first row past maxRows
+  const rowLimit = currentFrame()?.maxRows
   try {
     for await (const row of session.stream(sql, params, chunkSize)) {
       rows++
+      if (rowLimit !== undefined && rows > rowLimit) throw rowBudgetExceeded(backend.alias, sql, rowLimit, rows)
       yield row
     }
   } catch (raw) {

@@ -1,0 +1,54 @@
+/**
+ * Recognises statements cancelled by a budget's `statement_timeout` (PostgreSQL SQLSTATE 57014,
+ * "canceling statement due to statement timeout"): their error message gets the budget and the fix
+ * appended, and a `budget_exceeded` event with `limit: 'timeout_ms'` is emitted. A query observer
+ * does it, installed only while at least one timeout budget runs, so other statements pay nothing.
+ */
+import { DatabaseError } from '../errors.js'
+import { appliedTimeoutOn } from './budget-state.js'
+import { emitDormEvent } from './events.js'
+import { addQueryObserver, type QueryEnd } from './query-observers.js'
+
+const STATEMENT_TIMEOUT = /statement timeout/i
+
+let active = 0
+let removeObserver: (() => void) | undefined
+
+function noteTimeout(_state: unknown, query: QueryEnd): void {
+  const error = query.error
+  if (!(error instanceof DatabaseError) || error.vendorCode !== '57014' || !STATEMENT_TIMEOUT.test(error.message))
+    return
+  // the observer runs in the statement's async context: the budget in force there set the timeout
+  const limit = appliedTimeoutOn(query.alias)
+  if (limit === undefined) return
+  error.message +=
+    ` The statement ran past the active budget timeout_ms=${limit} on alias '${query.alias}' and was ` +
+    'cancelled. Make the query cheaper (an index, a narrower filter) or raise timeoutMs in budget({ timeoutMs }).'
+  emitDormEvent({
+    type: 'budget_exceeded',
+    alias: query.alias,
+    limit: 'timeout_ms',
+    budget: limit,
+    actual: Math.round(query.elapsed_ms),
+  })
+}
+
+/**
+ * Runs `fn` with the timeout observer installed (reference counted across concurrent blocks).
+ *
+ * @example
+ * ```ts
+ * await watchBudgetTimeouts(() => atomic(async () => { ... }))
+ * ```
+ */
+export async function watchBudgetTimeouts<T>(fn: () => Promise<T>): Promise<T> {
+  if (active++ === 0) removeObserver = addQueryObserver({ start: () => undefined, end: noteTimeout })
+  try {
+    return await fn()
+  } finally {
+    if (--active === 0) {
+      removeObserver?.()
+      removeObserver = undefined
+    }
+  }
+}
