@@ -30,6 +30,11 @@ export interface OperationContext {
   readonly after: ProjectState
   /** `app.model` keys (lower case) of models created earlier in this same migration: nothing on them is risky. */
   readonly createdHere: ReadonlySet<string>
+  /**
+   * The migrations replayed before this one (every app's, dependencies first): what rules read for
+   * facts the project state does not model, such as constraints that RunSQL added or validated.
+   */
+  readonly history?: readonly Migration[]
 }
 
 /** One parsed statement of a RunSQL. */

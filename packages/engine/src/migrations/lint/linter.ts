@@ -273,13 +273,15 @@ export async function lintMigrations(
   }
 
   const state = new ProjectState()
+  const history: Migration[] = []
   for (const entry of historyOrder(entries)) {
     const ctx = files.get(entry)
     if (entry.migration === undefined) {
       if (ctx !== undefined) add(ctx, 'DORM-M000', importErrorHit(entry.loadError), '<import error>', undefined)
       continue
     }
-    await replay(entry.migration, state, target, active, ctx, add)
+    await replay(entry.migration, state, target, active, ctx, add, history)
+    history.push(entry.migration)
   }
 
   const findings: Finding[] = []
@@ -327,6 +329,7 @@ async function replay(
   rules: readonly LintRule[],
   ctx: FileContext | undefined,
   add: Add,
+  history: readonly Migration[],
 ): Promise<void> {
   const createdHere = new Set<string>()
   for (const [index, operation] of migration.operations.entries()) {
@@ -345,6 +348,7 @@ async function replay(
         before,
         after: state.clone(),
         createdHere: new Set(createdHere),
+        history,
       }
       const repr = operation.repr()
       for (const rule of rules) {

@@ -44,13 +44,19 @@ describe('DORM-M002 alter-field-rewrite', () => {
     expect(await alter(new CharField({ maxLength: 255 }), new CharField({ maxLength: 100 }))).toHaveLength(1)
   })
 
-  it('fires on SET NOT NULL and a new UNIQUE, joining the reasons', async () => {
-    const [hit] = await alter(new IntegerField({ null: true }), new IntegerField({ unique: true }))
-    expect(hit?.message).toContain(
-      'sets NOT NULL, which scans all of x_author for NULLs under an ACCESS EXCLUSIVE lock',
-    )
+  it('joins the reasons of one AlterField', async () => {
+    const [hit] = await alter(new IntegerField(), new BigIntegerField({ unique: true }))
+    expect(hit?.message).toContain('changes the column type from integer to bigint')
     expect(hit?.message).toContain('; adds a UNIQUE constraint')
-    expect(hit?.help).toContain('CHECK (f IS NOT NULL) NOT VALID')
+    expect(hit?.help).toContain('. Build a unique index CONCURRENTLY')
+  })
+
+  it('leaves SET NOT NULL to DORM-M013 on PostgreSQL (one change, one finding), not on SQLite', async () => {
+    expect(await alter(new IntegerField({ null: true }), new IntegerField())).toEqual([])
+    const [unique] = await alter(new IntegerField({ null: true }), new IntegerField({ unique: true }))
+    expect(unique?.message).not.toContain('NOT NULL')
+    const [sqlite] = await alter(new IntegerField({ null: true }), new IntegerField(), { vendor: 'sqlite' })
+    expect(sqlite?.message).toContain('rebuilding x_author')
   })
 
   it('on SQLite any column change rebuilds the table', async () => {

@@ -39,7 +39,7 @@ export function isSafeTypeChange(from: string, to: string): boolean {
   return from === 'cidr' && to === 'inet'
 }
 
-function postgresChanges(before: AnyField, after: AnyField, table: string, target: number): Change[] {
+function postgresChanges(before: AnyField, after: AnyField, table: string): Change[] {
   const changes: Change[] = []
   if (before.column !== after.column) {
     changes.push({
@@ -59,16 +59,7 @@ function postgresChanges(before: AnyField, after: AnyField, table: string, targe
         'remove the old column',
     })
   }
-  if (before.nullable && !after.nullable) {
-    changes.push({
-      why: `sets NOT NULL, which scans all of ${table} for NULLs under an ACCESS EXCLUSIVE lock`,
-      help:
-        target >= 12
-          ? `first add CHECK (${after.column} IS NOT NULL) NOT VALID and VALIDATE it in a later migration: ` +
-            'PostgreSQL then sets NOT NULL without the scan'
-          : `backfill the NULLs first and run it when ${table} is quiet (PostgreSQL ${target} always scans)`,
-    })
-  }
+  // SET NOT NULL is DORM-M013's: it knows the validated CHECK (col IS NOT NULL) that makes it safe
   if (!before.unique && after.unique && !after.primaryKey) {
     changes.push({
       why:
@@ -109,7 +100,9 @@ function sqliteChanges(before: AnyField, after: AnyField, table: string, vendor:
  * DORM-M002. The original warned on every AlterField (its operation did not know the old field);
  * dorm replays the history, compares the old and new field, and fires only when the change
  * rewrites the table or holds a lock for a scan: varchar(100) -> varchar(255), varchar -> text,
- * DROP NOT NULL or a new default are catalog-only changes and pass.
+ * DROP NOT NULL or a new default are catalog-only changes and pass. On PostgreSQL, SET NOT NULL is
+ * left to DORM-M013 (it knows when a validated CHECK makes it scan-free), so one change gives one
+ * finding; on SQLite and libsql every column change rebuilds the table and stays here.
  *
  * @example
  * ```ts
@@ -142,7 +135,7 @@ export const alterFieldRewrite: LintRule = {
     if (!before.concrete || !after.concrete) return []
     const changes =
       ctx.target.vendor === 'postgresql'
-        ? postgresChanges(before, after, table, ctx.target.postgresVersion)
+        ? postgresChanges(before, after, table)
         : sqliteChanges(before, after, table, ctx.target.vendor === 'sqlite' ? 'SQLite' : 'libsql')
     if (changes.length === 0) return []
     return [

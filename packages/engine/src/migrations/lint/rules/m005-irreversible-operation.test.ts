@@ -18,4 +18,14 @@ describe('DORM-M005 irreversible-operation', () => {
     ).toEqual([])
     expect(await runRule(irreversibleOperation, { operations: [new RunCode({ code: () => undefined })] })).toEqual([])
   })
+
+  it('leaves a destructive RunSQL to DORM-M006, which says the rollback is impossible', async () => {
+    const sql = new RunSQL({ sql: 'UPDATE t SET n = 1; ALTER TABLE t DROP COLUMN legacy' })
+    expect(await runRule(irreversibleOperation, { operations: [sql] })).toEqual([])
+  })
+
+  it('reports a multi-statement RunSQL once', async () => {
+    const sql = new RunSQL({ sql: 'UPDATE t SET n = 1; UPDATE t SET m = 2' })
+    expect(await runRule(irreversibleOperation, { operations: [sql] })).toHaveLength(1)
+  })
 })

@@ -15,7 +15,8 @@ export function destructiveKind(node: Record<string, unknown>): string | undefin
 /**
  * DORM-M006: a `DROP TABLE`, `DROP COLUMN` or `TRUNCATE` (found by PostgreSQL's parser, so a
  * comment or string that mentions them does not count) in a RunSQL whose reverseSql is empty or
- * absent. One finding per destructive statement, at its line.
+ * absent. One finding per destructive statement, at its line. Such a RunSQL gets no DORM-M005
+ * as well: this finding already says the migration cannot be rolled back.
  *
  * @example
  * ```ts

@@ -35,6 +35,30 @@ describe('DORM-M013 set-not-null', () => {
     expect(await runRule(setNotNull, { history, operations: [sql, required()] })).toEqual([])
   })
 
+  it('is silent when the CHECK was added NOT VALID and validated in earlier migrations (RunSQL)', async () => {
+    const add = new RunSQL({
+      sql: 'ALTER TABLE x_order ADD CONSTRAINT x_order_note_nn CHECK (note IS NOT NULL) NOT VALID',
+    })
+    const validate = new RunSQL({ sql: 'ALTER TABLE "x_order" VALIDATE CONSTRAINT x_order_note_nn;' })
+    expect(await runRule(setNotNull, { history: [...history, add, validate], operations: [required()] })).toEqual([])
+    // added NOT VALID but never validated: PostgreSQL still scans
+    expect(await runRule(setNotNull, { history: [...history, add], operations: [required()] })).toHaveLength(1)
+    // validated, then dropped again
+    const drop = new RunSQL({ sql: 'ALTER TABLE x_order DROP CONSTRAINT IF EXISTS x_order_note_nn' })
+    const dropped = await runRule(setNotNull, { history: [...history, add, validate, drop], operations: [required()] })
+    expect(dropped).toHaveLength(1)
+    // a CHECK on another column or another table proves nothing
+    const other = new RunSQL({ sql: 'ALTER TABLE x_customer ADD CONSTRAINT c_nn CHECK (note IS NOT NULL)' })
+    expect(await runRule(setNotNull, { history: [...history, other], operations: [required()] })).toHaveLength(1)
+  })
+
+  it('ignores NOT VALID checks mentioned only in comments', async () => {
+    const commented = new RunSQL({
+      sql: '-- ALTER TABLE x_order ADD CONSTRAINT nn CHECK (note IS NOT NULL);\nSELECT 1',
+    })
+    expect(await runRule(setNotNull, { history: [...history, commented], operations: [required()] })).toHaveLength(1)
+  })
+
   it('still flags on PostgreSQL 11, where the CHECK does not help', async () => {
     const check = new AddConstraint({
       modelName: 'order',

@@ -1,44 +1,22 @@
 /**
  * DORM-M013: SET NOT NULL scans the whole table under ACCESS EXCLUSIVE to prove there is no NULL.
  * PostgreSQL 12 and later skip that scan when a validated `CHECK (col IS NOT NULL)` already proves
- * it, which is the safe path this rule asks for.
+ * it, which is the safe path this rule asks for. The CHECK may come from any earlier migration
+ * (RunSQL or AddConstraint + ValidateConstraint): the linter replays the whole history. This rule
+ * owns SET NOT NULL; DORM-M002 leaves it out of its AlterField report, so one change gives one finding.
  */
 import type { AlterField } from '../../operations/field-operations.js'
 import type { LintRule, OperationContext, RuleHit, SqlStatement } from '../lint-rule.js'
+import { hasValidatedNotNullCheck } from './not-null-checks.js'
 import {
   alterTable,
   columnOf,
-  earlierSql,
   existedBefore,
-  identifierPattern,
   onPostgres,
   statementsBefore,
   tableExistedBefore,
   tableOf,
 } from './sql-helpers.js'
-
-function notNullCheck(column: string): RegExp {
-  return new RegExp(`^\\s*\\(?\\s*${identifierPattern(column)}\\s+is\\s+not\\s+null\\s*\\)?\\s*$`, 'i')
-}
-
-/** Whether the migration state or earlier SQL of this migration has a validated CHECK (column IS NOT NULL). */
-function hasValidatedCheck(ctx: OperationContext, table: string, column: string, earlier: readonly string[]): boolean {
-  const model = [...ctx.before.models.values()].find((m) => tableOf(ctx.before, m.app, m.name) === table)
-  // dorm's AddConstraint always validates, so a CheckConstraint in the state is a validated one
-  const pattern = notNullCheck(column)
-  if ((model?.options.constraints ?? []).some((c) => c.kind === 'CheckConstraint' && pattern.test(c.check))) return true
-  const sql = earlier.join('\n')
-  const added = new RegExp(
-    `constraint\\s+("[^"]+"|[\\w$]+)\\s+check\\s*\\(\\s*${identifierPattern(column)}\\s+is\\s+not\\s+null\\s*\\)(\\s*not\\s+valid)?`,
-    'gi',
-  )
-  for (const match of sql.matchAll(added)) {
-    if (match[2] === undefined) return true
-    const name = (match[1] as string).replace(/^"|"$/g, '')
-    if (new RegExp(`validate\\s+constraint\\s+${identifierPattern(name)}`, 'i').test(sql)) return true
-  }
-  return false
-}
 
 function hit(ctx: OperationContext, what: string, table: string, column: string): RuleHit {
   const version = ctx.target.postgresVersion
@@ -78,16 +56,19 @@ export const setNotNull: LintRule = {
     if (before === undefined || !before.nullable || !before.concrete) return []
     const table = tableOf(ctx.before, app, op.modelName) ?? op.modelName
     const column = columnOf(ctx.after, app, op.modelName, op.name)
-    if (ctx.target.postgresVersion >= 12 && hasValidatedCheck(ctx, table, column, earlierSql(ctx))) return []
+    if (ctx.target.postgresVersion >= 12 && hasValidatedNotNullCheck(ctx, table, column)) return []
     return [hit(ctx, `AlterField makes '${column}' NOT NULL: SET NOT NULL`, table, column)]
   },
   checkStatement(ctx, statement: SqlStatement, all) {
     const alter = alterTable(statement)
     if (alter === undefined || !tableExistedBefore(ctx, statement, all, alter.table)) return []
-    const earlier = [...earlierSql(ctx), ...statementsBefore(statement, all).map((s) => s.sql)]
+    const earlier = statementsBefore(statement, all).map((s) => s.sql)
     return alter.cmds
       .filter((cmd) => cmd.subtype === 'AT_SetNotNull' && cmd.name !== undefined)
-      .filter((cmd) => ctx.target.postgresVersion < 12 || !hasValidatedCheck(ctx, alter.table, cmd.name ?? '', earlier))
+      .filter(
+        (cmd) =>
+          ctx.target.postgresVersion < 12 || !hasValidatedNotNullCheck(ctx, alter.table, cmd.name ?? '', earlier),
+      )
       .map((cmd) => hit(ctx, `ALTER COLUMN ${cmd.name} SET NOT NULL`, alter.table, cmd.name ?? ''))
   },
 }

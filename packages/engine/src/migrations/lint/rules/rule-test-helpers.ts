@@ -11,7 +11,7 @@ import { splitSql } from '../sql-statements.js'
 
 /** What {@link runRule} lints. */
 export interface RuleFixture {
-  /** Operations of the migrations already applied (replayed into the state, not linted). */
+  /** Operations of the migrations already applied (one migration `0001_x`, replayed into the state, not linted). */
   readonly history?: readonly Operation[]
   /** The linted migration's operations. */
   readonly operations: readonly Operation[]
@@ -41,6 +41,14 @@ export async function runRule(rule: LintRule, fixture: RuleFixture): Promise<Rul
   }
   const target: LintTarget = { vendor: 'postgresql', postgresVersion: 15, ...fixture.target }
   const state = new ProjectState()
+  const history: Migration[] = [
+    {
+      ...migration({ operations: fixture.history ?? [] }),
+      app,
+      name: '0001_x',
+      file: `/p/${app}/migrations/0001_x.ts`,
+    },
+  ]
   for (const op of fixture.history ?? []) op.stateForwards(app, state)
   const createdHere = new Set<string>()
   const hits: RuleHit[] = []
@@ -55,6 +63,7 @@ export async function runRule(rule: LintRule, fixture: RuleFixture): Promise<Rul
       before,
       after: state.clone(),
       createdHere: new Set(createdHere),
+      history,
     }
     hits.push(...(rule.checkOperation?.(context) ?? []))
     if (operation.kind === 'RunSQL' && rule.checkStatement !== undefined) {
