@@ -5,6 +5,7 @@
 import type { Vendor } from '../backends/base/base-connection.js'
 import { getConnection } from '../db/connection-registry.js'
 import { markWrite, writeMarks } from '../db/read-after-write.js'
+import { markRelationAccess } from '../db/relation-access.js'
 import { atomic } from '../db/transaction.js'
 import { DormError, FieldError } from '../errors.js'
 import { dialectFor } from '../query/dialects.js'
@@ -153,7 +154,10 @@ export class ManyRelatedManager<I, F extends FieldMap> extends Manager<I, F> {
       .using(this.#alias())
       .filter({ [path]: this.#ownerKey() } as never)
     const cached = instanceState(this.#instance).prefetched.get(this.#name)
-    return cached === undefined ? base : new QuerySet<I, F>({ ...base.state, prefetchedRows: cached })
+    if (cached !== undefined) return new QuerySet<I, F>({ ...base.state, prefetchedRows: cached })
+    // marked as a lazy load of <Model>.<relation>, so the N+1 detector can name it
+    const owner = (this.#instance.constructor as unknown as ModelClassLike).meta.label
+    return markRelationAccess(base, { model: owner, relation: this.#name, kind: 'many_to_many' })
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { getConnection } from '../db/connection-registry.js'
 import { markWrite, writeMarks } from '../db/read-after-write.js'
+import { markRelationAccess, runAsRelationAccess } from '../db/relation-access.js'
 import { dbForWrite } from '../db/router.js'
 import { DoesNotExist, DormError, FieldError, MultipleObjectsReturned, ValidationError } from '../errors.js'
 import { dialectFor } from '../query/dialects.js'
@@ -199,18 +200,23 @@ export abstract class Model {
     if (field?.isRelation && field.concrete) {
       const rel = field as RelationField
       const key = self[rel.attname]
+      // marked as a lazy load of <Model>.<relation>, so the N+1 detector can name it
       const value =
         key === null || key === undefined
           ? null
-          : await new QuerySet<unknown, FieldMap>(rel.relatedModel as QueryModel).using(alias).get({ pk: key as never })
+          : await runAsRelationAccess({ model: model.meta.label, relation: name, kind: 'forward' }, () =>
+              new QuerySet<unknown, FieldMap>(rel.relatedModel as QueryModel).using(alias).get({ pk: key as never }),
+            )
       state.related.set(name, value)
       return value as T
     }
     const reverse = model.meta.relatedObjects.find((r) => r.name === name && r.single)
     if (reverse !== undefined) {
-      const value = await new QuerySet<unknown, FieldMap>(reverse.model as QueryModel)
-        .using(alias)
-        .getOrNone({ [reverse.field.name]: this.pk } as never)
+      const value = await runAsRelationAccess({ model: model.meta.label, relation: name, kind: 'reverse_one_to_one' }, () =>
+        new QuerySet<unknown, FieldMap>(reverse.model as QueryModel)
+          .using(alias)
+          .getOrNone({ [reverse.field.name]: this.pk } as never),
+      )
       state.related.set(name, value)
       return value as T
     }
@@ -299,7 +305,10 @@ export class RelatedManager<I, F extends FieldMap> extends Manager<I, F> {
       .using(state.db ?? 'default')
       .filter({ [this.#related.field.name]: owner.pk } as never)
     const cached = state.prefetched.get(this.#related.name)
-    return cached === undefined ? base : new QuerySet<I, F>({ ...base.state, prefetchedRows: cached })
+    if (cached !== undefined) return new QuerySet<I, F>({ ...base.state, prefetchedRows: cached })
+    // marked as a lazy load of <Model>.<relation>, so the N+1 detector can name it
+    const ownerModel = (this.#instance.constructor as QueryModel).meta.label
+    return markRelationAccess(base, { model: ownerModel, relation: this.#related.name, kind: 'reverse' })
   }
 
   /** Creates a related row pointing at the owner. */
