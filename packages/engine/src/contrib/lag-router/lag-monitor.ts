@@ -163,7 +163,9 @@ export class LagMonitor {
       timer.unref()
     })
     try {
-      const lag = await Promise.race([Promise.resolve().then(() => this.#probe(alias)), timeout])
+      // called synchronously (an async wrapper turns a synchronous throw into a rejection)
+      const measuring = (async () => this.#probe(alias))()
+      const lag = await Promise.race([measuring, timeout])
       if (lag === null) return { lag: null, error: 'the lag probe could not measure the lag' }
       if (typeof lag !== 'number' || Number.isNaN(lag)) {
         return { lag: null, error: `the lag probe returned ${String(lag)} instead of a number of seconds` }
