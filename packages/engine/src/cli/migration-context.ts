@@ -8,6 +8,7 @@ import type { DatabaseConnection } from '../db/connection.js'
 import { getConnection } from '../db/connection-registry.js'
 import { poolerReason } from '../doctor/pooler-detection.js'
 import { MigrationError } from '../errors.js'
+import { inProcessImporter } from '../migrations/in-process-importer.js'
 import type { Migration } from '../migrations/migration.js'
 import { loadMigrations } from '../migrations/migration-loader.js'
 import type { CliIo } from './command.js'
@@ -30,7 +31,7 @@ export async function installedMigrations(apps?: readonly string[]): Promise<Mig
     }
   }
   // every app's migrations load: dependencies cross apps
-  return loadMigrations(installed, importModule)
+  return loadMigrations(installed, inProcessImporter(importModule))
 }
 
 /**

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describeError, MigrationError } from '../errors.js'
+import { isPreparing } from './in-process-importer.js'
 import type { Migration, MigrationDefinition } from './migration.js'
 
 /** Migration file names: four digits, an underscore, a name; TS or JS. */
@@ -47,6 +48,7 @@ export async function loadMigrations(
     const files = readdirSync(app.migrationsDir)
       .filter((f) => MIGRATION_FILE.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'))
       .sort()
+    if (isPreparing(importer)) await importer.prepare(files.map((file) => join(app.migrationsDir, file)))
     const seen = new Map<string, string>()
     for (const file of files) {
       const name = (MIGRATION_FILE.exec(file) as RegExpExecArray)[1] as string

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { MigrationError } from '../../errors.js'
+import { inProcessImporter } from '../../migrations/in-process-importer.js'
 import { filterBaseline, readBaseline, writeBaseline } from '../../migrations/lint/baseline.js'
 import { changedFilesSince, isChanged } from '../../migrations/lint/changed-files.js'
 import {
@@ -104,7 +105,13 @@ export const lintMigrationsCommand: CommandSpec = {
     // every app's files load: migrations depend on other apps' models
     let findings = await lintMigrations(
       listMigrationFiles(installed.map((a) => ({ label: a.label, migrationsDir: a.migrationsDir }))),
-      { target: lintTargetFromSettings(), rules: codes, repoRoot: io.cwd, importer: importModule, apps },
+      {
+        target: lintTargetFromSettings(),
+        rules: codes,
+        repoRoot: io.cwd,
+        importer: inProcessImporter(importModule),
+        apps,
+      },
     )
     if (changed !== undefined) {
       const files = changed

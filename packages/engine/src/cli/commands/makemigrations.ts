@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { MigrationError } from '../../errors.js'
 import { detectChanges, type FieldRename } from '../../migrations/autodetector.js'
+import { inProcessImporter } from '../../migrations/in-process-importer.js'
 import { MigrationGraph } from '../../migrations/migration-graph.js'
 import { loadMigrations, type ModuleImporter } from '../../migrations/migration-loader.js'
 import {
@@ -147,7 +148,7 @@ export function createMakemigrationsCommand(dependencies: MakemigrationsDependen
         )
       }
 
-      const migrations = await loadMigrations(apps, dependencies.importer ?? importModule)
+      const migrations = await loadMigrations(apps, dependencies.importer ?? inProcessImporter(importModule))
       const graph = new MigrationGraph(migrations)
       const now = dependencies.now?.() ?? new Date()
       let planned: PlannedMigration[]

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { getDatabaseSettings, getSettings } from '../../conf/settings.js'
 import { MigrationError } from '../../errors.js'
+import { inProcessImporter, isPreparing } from '../in-process-importer.js'
 import type { Migration, MigrationDefinition } from '../migration.js'
 import { MIGRATION_FILE, type MigrationApp, type ModuleImporter, nativeImporter } from '../migration-loader.js'
 import { modelKey, ProjectState } from '../migration-state.js'
@@ -153,6 +154,20 @@ async function load(input: Migration | MigrationFile, root: string, importer: Mo
   return entry
 }
 
+/** Lets an importer that can (the in-process one) transpile every file in one batch first. */
+async function prepareImports(
+  importer: ModuleImporter,
+  inputs: readonly (Migration | MigrationFile)[],
+  root: string,
+): Promise<void> {
+  if (!isPreparing(importer)) return
+  const paths: string[] = []
+  for (const input of inputs) {
+    if (!isMigration(input)) paths.push(isAbsolute(input.file) ? input.file : resolve(root, input.file))
+  }
+  await importer.prepare(paths)
+}
+
 /** Dependencies first; missing dependencies (an unloadable file) are skipped, never fatal. */
 function historyOrder(entries: readonly Entry[]): Entry[] {
   const byKey = new Map(entries.map((e) => [`${e.app}.${e.name}`, e]))
@@ -231,7 +246,8 @@ export async function lintMigrations(
 
   // files load concurrently: a TypeScript loader's hooks run off-thread, so one file at a time
   // spends most of its time waiting; results keep the input order
-  const importer = options.importer ?? nativeImporter
+  const importer = options.importer ?? inProcessImporter(nativeImporter)
+  await prepareImports(importer, inputs, root)
   const entries: Entry[] = new Array(inputs.length)
   let next = 0
   const worker = async () => {
