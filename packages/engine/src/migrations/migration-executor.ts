@@ -1,8 +1,11 @@
 /**
  * Applies and unapplies migrations on one alias: plans (forwards to the leaves or a target,
  * backwards to a target or `zero`), runs each file atomically with its recorder row, fakes, and
- * dry-runs (every statement collected, nothing written).
+ * dry-runs (every statement collected, nothing written). On PostgreSQL each migration runs under
+ * a `lock_timeout` (MIGRATION_LOCK_TIMEOUT_MS, default 10 s), so a statement that cannot get its
+ * table lock gives up instead of queueing every query of the app behind it.
  */
+import { migrationLockTimeoutMs } from '../conf/settings.js'
 import type { DatabaseConnection } from '../db/connection.js'
 import { getLogger } from '../db/logging.js'
 import { atomic } from '../db/transaction.js'
@@ -13,6 +16,13 @@ import { MigrationGraph, migrationKey } from './migration-graph.js'
 import { MigrationRecorder } from './migration-recorder.js'
 import type { ProjectState } from './migration-state.js'
 import { AddIndex, RemoveIndex } from './operations/index-operations.js'
+import {
+  lockedTable,
+  lockNotAvailableError,
+  lockTimeoutStatement,
+  MigrationLockNotAvailable,
+  withSessionPin,
+} from './statement-lock-timeout.js'
 
 const migrationsLogger = getLogger('dorm.migrations')
 
@@ -30,6 +40,13 @@ export interface RunOptions {
   fake?: boolean
   /** Called before each step, e.g. to print `Applying app.0001_initial...`. */
   onStep?: (step: PlanStep, phase: 'start' | 'done') => void
+  /**
+   * PostgreSQL `lock_timeout` (ms) for each migration's statements: `SET LOCAL` in an atomic
+   * migration, `SET` + `RESET` around a non-atomic one. Default: the MIGRATION_LOCK_TIMEOUT_MS
+   * setting (10000); 0 or null waits forever. A statement that times out raises
+   * {@link MigrationLockNotAvailable}.
+   */
+  lockTimeoutMs?: number | null
 }
 
 /** What a run did. */
@@ -136,6 +153,12 @@ export class MigrationExecutor {
 
   /** Runs a plan. */
   async run(steps: readonly PlanStep[], options: RunOptions = {}): Promise<RunResult> {
+    const requested = options.lockTimeoutMs
+    if (requested !== undefined && requested !== null && (!Number.isSafeInteger(requested) || requested < 0)) {
+      throw new MigrationError(
+        `lockTimeoutMs must be a whole number of milliseconds >= 0 (0 or null: no lock_timeout), got ${String(requested)}.`,
+      )
+    }
     const statements = new Map<string, string[]>()
     if (!options.dryRun) await this.recorder.ensureTable()
     for (const step of steps) {
@@ -160,8 +183,42 @@ export class MigrationExecutor {
       if (backwards) await this.recorder.recordUnapplied(app, name)
       else await this.recorder.recordApplied(app, name)
     }
-    if (migration.atomic && !options.dryRun) await atomic(body, { using: this.connection.alias })
-    else await body()
+    const timeoutMs = this.#lockTimeout(options)
+    try {
+      if (migration.atomic && !options.dryRun) {
+        await atomic(
+          async () => {
+            if (timeoutMs !== null) await this.connection.execute(lockTimeoutStatement(timeoutMs, true))
+            await body()
+          },
+          { using: this.connection.alias },
+        )
+      } else if (timeoutMs !== null) {
+        await withSessionPin(this.connection, async () => {
+          await this.connection.execute(lockTimeoutStatement(timeoutMs, false))
+          try {
+            await body()
+          } finally {
+            await this.connection.execute('RESET lock_timeout').catch(() => {
+              // the session is gone: nothing is left to reset
+            })
+          }
+        })
+      } else await body()
+    } catch (err) {
+      const locked = timeoutMs === null ? undefined : lockNotAvailableError(err)
+      if (locked === undefined) throw err
+      throw new MigrationLockNotAvailable(
+        {
+          migration: `${app}.${name}`,
+          sql: locked.sql,
+          table: lockedTable(locked.sql),
+          timeoutMs: timeoutMs ?? undefined,
+          atomic: migration.atomic,
+        },
+        err,
+      )
+    }
     if (!options.dryRun) {
       migrationsLogger.info(`${backwards ? 'unapplied' : 'applied'} ${app}.${name}${options.fake ? ' (fake)' : ''}`, {
         app,
@@ -169,6 +226,13 @@ export class MigrationExecutor {
         alias: this.connection.alias,
       })
     }
+  }
+
+  /** The lock_timeout for a step, or null when none is set (not PostgreSQL, dry-run, fake, disabled). */
+  #lockTimeout(options: RunOptions): number | null {
+    if (this.connection.vendor !== 'postgresql' || options.dryRun || options.fake) return null
+    const ms = options.lockTimeoutMs === undefined ? migrationLockTimeoutMs() : options.lockTimeoutMs
+    return ms === null || ms === 0 ? null : ms
   }
 
   #checkConcurrently(migration: Migration): void {

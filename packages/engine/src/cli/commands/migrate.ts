@@ -1,16 +1,68 @@
 /**
- * `dorm migrate [app] [target] [--dry-run] [--fake] [--database A]`: applies migrations, or rolls
- * an app back to a target or `zero`, under the PostgreSQL migrate lock.
+ * `dorm migrate [app] [target] [--dry-run] [--fake] [--database A] [--lock-timeout MS]
+ * [--format text|json]`: applies migrations, or rolls an app back to a target or `zero`, under the
+ * PostgreSQL migrate lock, each migration under a `lock_timeout`.
  */
 
-import { MigrationError } from '../../errors.js'
+import { DormError, MigrationError } from '../../errors.js'
 import { MigrationExecutor, type PlanStep } from '../../migrations/migration-executor.js'
 import { MigrationLockTimeout, withMigrationLock } from '../../migrations/migration-lock.js'
-import { type CommandSpec, EXIT } from '../command.js'
+import { MigrationLockNotAvailable } from '../../migrations/statement-lock-timeout.js'
+import { type CliIo, type CommandSpec, EXIT } from '../command.js'
 import { installedMigrations, lockTimeoutMs, migrationConnection } from '../migration-context.js'
 
 function label(step: PlanStep): string {
   return `${step.migration.app}.${step.migration.name}`
+}
+
+/** What `dorm migrate --format json` prints (snake_case keys; `app.name` labels). */
+export interface MigrateReport {
+  /** Migrations this run applied (or recorded, with --fake), in order. */
+  applied: string[]
+  /** Migrations this run rolled back, in order. */
+  unapplied: string[]
+  /** Planned migrations not done: all of them with --dry-run, the failed one and the rest after an error. */
+  pending: string[]
+  /** Why the run stopped, or null. `migration` is the one that failed, when one did. */
+  error: { code: string; migration: string | null; message: string } | null
+}
+
+/** `--lock-timeout` as milliseconds (0 = none), or undefined when absent; throws on a bad value. */
+function lockTimeoutOption(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined
+  const text = String(raw).trim()
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new MigrationError(
+      `--lock-timeout must be a whole number of milliseconds >= 0, got '${text}'. ` +
+        'Use e.g. --lock-timeout 5000, or --lock-timeout 0 to wait for table locks without limit.',
+    )
+  }
+  return Number(text)
+}
+
+function exitFor(err: unknown): number {
+  if (err instanceof MigrationLockTimeout || err instanceof MigrationLockNotAvailable) return EXIT.lockTimeout
+  return err instanceof MigrationError ? EXIT.usage : EXIT.findings
+}
+
+function printDryRun(
+  io: CliIo,
+  plan: readonly PlanStep[],
+  statements: ReadonlyMap<string, readonly string[]>,
+  target?: string,
+) {
+  const apps = [...new Set(plan.map((s) => s.migration.app))]
+  for (const planApp of apps) {
+    const backwards = plan.some((s) => s.backwards)
+    io.stdout(
+      backwards
+        ? `--- Rollback SQL that would run for '${planApp}' (target=${target}) ---\n`
+        : `--- SQL that would run for '${planApp}' ---\n`,
+    )
+    for (const step of plan.filter((s) => s.migration.app === planApp)) {
+      for (const sql of statements.get(label(step)) ?? []) io.stdout(sql.startsWith('--') ? `${sql}\n` : `${sql};\n`)
+    }
+  }
 }
 
 /**
@@ -20,6 +72,7 @@ function label(step: PlanStep): string {
  * ```ts
  * // $ dorm migrate --dry-run        review the SQL of every pending migration
  * // $ dorm migrate shop 0001        roll shop back to 0001
+ * // $ dorm migrate --lock-timeout 2000 --format json
  * ```
  */
 export const migrateCommand: CommandSpec = {
@@ -30,12 +83,16 @@ export const migrateCommand: CommandSpec = {
     'record in dorm_migrations. With a target (a migration name, its number, or "zero") it rolls the',
     'app back. On PostgreSQL, concurrent runs wait for each other on an advisory lock, at most',
     'MIGRATION_LOCK_TIMEOUT seconds (exit 3 on timeout, naming the session that holds it).',
+    'Each migration runs with lock_timeout = MIGRATION_LOCK_TIMEOUT_MS (default 10000 ms; 0 or null',
+    'disables; --lock-timeout overrides it): a statement that cannot get its table lock in time stops',
+    'the run with exit 3 instead of blocking every query on that table while it waits.',
     '',
     'Examples:',
     '  dorm migrate',
     '  dorm migrate --dry-run',
     '  dorm migrate shop 0002',
     '  dorm migrate shop zero',
+    '  dorm migrate --lock-timeout 2000 --format json',
   ].join('\n'),
   arguments: [
     { name: '[app]', description: 'only this app' },
@@ -45,20 +102,46 @@ export const migrateCommand: CommandSpec = {
     { flags: '--dry-run', description: 'print the SQL that would run; change nothing' },
     { flags: '--fake', description: 'record the migrations as applied (or unapplied) without running them' },
     { flags: '--database <alias>', description: 'database alias (default: MIGRATION_DATABASE_URL, else default)' },
+    {
+      flags: '--lock-timeout <ms>',
+      description: 'PostgreSQL lock_timeout per migration in ms (default MIGRATION_LOCK_TIMEOUT_MS, 10000; 0 = none)',
+    },
+    {
+      flags: '--format <format>',
+      description: 'output: text, or json ({ applied, unapplied, pending, error })',
+      defaultValue: 'text',
+      choices: ['text', 'json'],
+    },
   ],
   needsSettings: true,
   async run({ io, options, args }) {
     const app = args[0] as string | undefined
     const target = args[1] as string | undefined
     const dryRun = options.dryRun === true
+    const json = options.format === 'json'
+    const report: MigrateReport = { applied: [], unapplied: [], pending: [], error: null }
+    let current: string | null = null
+    const finish = (code: number): number => {
+      if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+      return code
+    }
+    const fail = (err: unknown, code: number, where: 'stdout' | 'stderr' = 'stderr'): number => {
+      const message = err instanceof Error ? err.message : String(err)
+      report.error = { code: err instanceof DormError ? err.code : 'ERROR', migration: current, message }
+      if (json) io.stderr(`${message}\n`)
+      else if (where === 'stdout') io.stdout(`  Error: ${message}\n`)
+      else io.stderr(current === null ? `${message}\n` : `\n${message}\n`)
+      return finish(code)
+    }
     let connection: ReturnType<typeof migrationConnection>
     let migrations: Awaited<ReturnType<typeof installedMigrations>>
+    let lockTimeout: number | undefined
     try {
+      lockTimeout = lockTimeoutOption(options.lockTimeout)
       connection = migrationConnection(io, options.database as string | undefined)
       migrations = await installedMigrations(app === undefined ? undefined : [app])
     } catch (err) {
-      io.stderr(`${err instanceof Error ? err.message : String(err)}\n`)
-      return EXIT.usage
+      return fail(err, EXIT.usage)
     }
     try {
       return await withMigrationLock(connection, lockTimeoutMs(io), async () => {
@@ -67,15 +150,15 @@ export const migrateCommand: CommandSpec = {
         try {
           plan = await executor.plan(app, target)
         } catch (err) {
-          if (err instanceof MigrationError) {
-            io.stdout(`  Error: ${err.message}\n`)
-            return EXIT.findings
-          }
+          if (err instanceof MigrationError) return fail(err, EXIT.findings, 'stdout')
           throw err
         }
+        report.pending = plan.map(label)
         if (plan.length === 0) {
-          io.stdout(app === undefined ? '  No migrations to apply.\n' : `  No migrations to apply for '${app}'.\n`)
-          return EXIT.ok
+          if (!json) {
+            io.stdout(app === undefined ? '  No migrations to apply.\n' : `  No migrations to apply for '${app}'.\n`)
+          }
+          return finish(EXIT.ok)
         }
         const verb = (step: PlanStep) =>
           dryRun
@@ -90,40 +173,28 @@ export const migrateCommand: CommandSpec = {
         const result = await executor.run(plan, {
           dryRun,
           fake: options.fake === true,
+          ...(lockTimeout === undefined ? {} : { lockTimeoutMs: lockTimeout }),
           onStep(step, phase) {
+            if (phase === 'start') current = label(step)
+            else if (!dryRun) {
+              current = null
+              ;(step.backwards ? report.unapplied : report.applied).push(label(step))
+              report.pending = report.pending.filter((name) => name !== label(step))
+            }
+            if (json) return
             if (dryRun) {
               if (phase === 'start') io.stdout(`${verb(step)} ${label(step)}\n`)
             } else if (phase === 'start') io.stdout(`${verb(step)} ${label(step)}...`)
             else io.stdout(' OK\n')
           },
         })
-        if (dryRun) {
-          const apps = [...new Set(plan.map((s) => s.migration.app))]
-          for (const planApp of apps) {
-            const backwards = plan.some((s) => s.backwards)
-            io.stdout(
-              backwards
-                ? `--- Rollback SQL that would run for '${planApp}' (target=${target}) ---\n`
-                : `--- SQL that would run for '${planApp}' ---\n`,
-            )
-            for (const step of plan.filter((s) => s.migration.app === planApp)) {
-              for (const sql of result.statements.get(label(step)) ?? [])
-                io.stdout(sql.startsWith('--') ? `${sql}\n` : `${sql};\n`)
-            }
-          }
-        }
-        return EXIT.ok
+        if (dryRun && !json) printDryRun(io, plan, result.statements, target)
+        return finish(EXIT.ok)
       })
     } catch (err) {
-      if (err instanceof MigrationLockTimeout) {
-        io.stderr(`${err.message}\n`)
-        return EXIT.lockTimeout
-      }
-      if (err instanceof MigrationError) {
-        io.stderr(`\n${err.message}\n`)
-        return EXIT.usage
-      }
-      throw err
+      // plain errors (a bug in a RunCode, a failed statement) still reach the CLI's handler in text mode
+      if (!json && !(err instanceof MigrationError)) throw err
+      return fail(err, exitFor(err))
     }
   },
 }

@@ -214,6 +214,76 @@ describe.each(testBackends())('dorm migrate and friends on %s', (backend) => {
     },
   )
 
+  it.runIf(backend === 'postgres')(
+    'stops fast on a table lock held by another transaction (--lock-timeout), changing nothing, in text and json',
+    async () => {
+      const fresh = await createTestDatabase(backend, 'cli_migrate_lock_timeout')
+      const env = { MIGFIX_DATABASE_URL: fresh }
+      expect((await dorm(project, ['migrate'], env)).code).toBe(0)
+      const added = join(project, 'src/shop/migrations/0003_customer_score.ts')
+      writeFileSync(
+        added,
+        `import { IntegerField } from '${engineDir}/src/index.js'\n` +
+          `import { AddField, migration } from '${engineDir}/src/migrations/index.js'\n` +
+          "export default migration({ dependencies: [['shop', '0002_customer_email']], operations: [\n" +
+          "  new AddField({ modelName: 'customer', name: 'score', field: new IntegerField({ null: true }) }),\n" +
+          ']})\n',
+      )
+      const holder = new pg.Client({ connectionString: fresh })
+      await holder.connect()
+      const columns = async () =>
+        (
+          await holder.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'shop_customer' ORDER BY 1",
+          )
+        ).rows.map((r) => r.column_name)
+      try {
+        const before = await columns()
+        await holder.query('BEGIN')
+        await holder.query('LOCK TABLE shop_customer IN ACCESS SHARE MODE')
+        const text = await dorm(project, ['migrate', '--lock-timeout', '200'], env)
+        expect(text.code).toBe(3)
+        expect(text.stdout).toBe('  Applying shop.0003_customer_score...')
+        expect(text.stderr).toContain(
+          'Migration shop.0003_customer_score stopped: the statement `ALTER TABLE "shop_customer" ADD COLUMN "score" integer` ' +
+            'waited more than 200 ms for a lock (lock_timeout): another transaction holds a lock on shop_customer; ' +
+            'retry when it ends or raise --lock-timeout',
+        )
+        const json = await dorm(project, ['migrate', '--lock-timeout', '200', '--format', 'json'], env)
+        expect(json.code).toBe(3)
+        expect(JSON.parse(json.stdout)).toEqual({
+          applied: [],
+          unapplied: [],
+          pending: ['shop.0003_customer_score'],
+          error: {
+            code: 'LOCK_NOT_AVAILABLE',
+            migration: 'shop.0003_customer_score',
+            message: expect.stringContaining('another transaction holds a lock on shop_customer'),
+          },
+        })
+        await holder.query('ROLLBACK')
+        expect(await columns()).toEqual(before)
+        const { rows } = await holder.query("SELECT name FROM dorm_migrations WHERE app = 'shop' ORDER BY name")
+        expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_customer_email'])
+        const bad = await dorm(project, ['migrate', '--lock-timeout', '2s'], env)
+        expect(bad.code).toBe(2)
+        expect(bad.stderr).toContain("--lock-timeout must be a whole number of milliseconds >= 0, got '2s'.")
+        // the lock is gone: the same command applies it
+        const done = await dorm(project, ['migrate', '--lock-timeout', '200', '--format', 'json'], env)
+        expect(done.code).toBe(0)
+        expect(JSON.parse(done.stdout)).toEqual({
+          applied: ['shop.0003_customer_score'],
+          unapplied: [],
+          pending: [],
+          error: null,
+        })
+      } finally {
+        await holder.end()
+        rmSync(added, { force: true })
+      }
+    },
+  )
+
   it.runIf(backend === 'postgres')('refuses a transaction-mode pooler URL with the fix', async () => {
     const pooled = url.replace(/:(\d+)\//, ':6432/')
     const run = await dorm(project, ['migrate'], { MIGFIX_DATABASE_URL: pooled })
