@@ -83,14 +83,17 @@ export class DatabaseConnection {
    * Streams the rows of a query: a server-side cursor on PostgreSQL (memory stays bounded by
    * `chunkSize`), a lazy statement iterator on SQLite. The session is held until the loop ends or
    * breaks. Refused inside `atomic()`: a cursor needs its own transaction, and loading everything
-   * silently would defeat the point of streaming.
+   * silently would defeat the point of streaming. Inside a pinned-connection block (no transaction)
+   * the stream checks out a connection of its own: a cursor on the pinned one would hold it for the
+   * whole loop, and a statement run inside the loop would wait for it forever.
    */
   executeStreaming(sql: string, params: readonly unknown[] = [], options: StreamOptions = {}): AsyncIterable<Row> {
     const chunkSize = options.chunkSize ?? 1000
     if (!Number.isInteger(chunkSize) || chunkSize < 1) {
       throw new ProgrammingError(`executeStreaming() chunkSize must be a positive integer, got ${String(chunkSize)}.`)
     }
-    if (currentPin(this.alias) !== undefined) {
+    const pin = currentPin(this.alias)
+    if (pin !== undefined && pin.depth > 0) {
       throw new ProgrammingError(
         `executeStreaming() cannot be used inside an atomic() block on alias '${this.alias}': a server-side ` +
           'cursor needs its own transaction. Read the keys you need before the block, or stream outside it.',
