@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { currentQueryLog, QueryLog, queryLog, summarizeRecords } from '../../../src/contrib/querylog/index.js'
+import {
+  currentQueryLog,
+  QueryLog,
+  QueryRecord,
+  queryLog,
+  summarizeRecords,
+} from '../../../src/contrib/querylog/index.js'
 import { getConnection } from '../../../src/index.js'
 import { type TestBackend, testBackends } from '../../support/backends.js'
 import { setupOrmDatabase, teardownOrm, truncate } from '../../support/orm.js'
@@ -71,6 +77,35 @@ describe.each(testBackends())('QueryLog on %s', (backend: TestBackend) => {
     )
     // the same records through the pure summary function give the same result
     expect(summarizeRecords(log.records).map((s) => s.toDict())).toEqual(summary.map((s) => s.toDict()))
+  })
+
+  it('reproduces the worked example from real statements with the example timings', async () => {
+    const connection = getConnection()
+    await connection.execute('DROP TABLE IF EXISTS obs_t')
+    await connection.execute('CREATE TABLE obs_t (id integer PRIMARY KEY, a integer)')
+    await connection.execute('INSERT INTO obs_t (id, a) VALUES (1, 0)')
+    const { log } = await queryLog(async () => {
+      for (let id = 1; id <= 6; id++) await connection.execute(`SELECT * FROM obs_t WHERE id = ${p(1)}`, [id])
+      await connection.execute(`UPDATE obs_t SET a = ${p(1)}`, [1])
+    })
+    expect(log.count).toBe(7)
+    // the database decides the real timings; give the real statements the example's durations
+    const timings = [1, 2, 3, 4, 10, 50, 7]
+    const timed = log.records.map((r, i) => new QueryRecord({ ...r, elapsed_ms: timings[i] as number }))
+    expect(summarizeRecords(timed).map((s) => s.toDict())).toEqual([
+      { template: 'SELECT * FROM obs_t WHERE id = ?', count: 6, total_ms: 70, p50_ms: 4, p95_ms: 50 },
+      { template: 'UPDATE obs_t SET a = ?', count: 1, total_ms: 7, p50_ms: 7, p95_ms: 7 },
+    ])
+    expect(
+      log
+        .summary()
+        .map((s) => [s.template, s.count])
+        .sort(),
+    ).toEqual([
+      ['SELECT * FROM obs_t WHERE id = ?', 6],
+      ['UPDATE obs_t SET a = ?', 1],
+    ])
+    await connection.execute('DROP TABLE obs_t')
   })
 
   it('gives IN-lists of any length one template', async () => {
