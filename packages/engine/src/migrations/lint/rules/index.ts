@@ -26,6 +26,7 @@ import { validateInSameTransaction } from './m019-validate-in-same-transaction.j
 import { indexUnderExclusiveLock } from './m020-index-under-exclusive-lock.js'
 import { dropIndexNotConcurrently } from './m021-drop-index-not-concurrently.js'
 import { columnTypeRewrite } from './m022-column-type-rewrite.js'
+import { lockTimeoutDisabled } from './m023-lock-timeout-disabled.js'
 import { unusedSuppression } from './m098-unused-suppression.js'
 import { unparsableSql } from './m099-unparsable-sql.js'
 
@@ -62,6 +63,7 @@ export const RULES: readonly LintRule[] = [
   indexUnderExclusiveLock,
   dropIndexNotConcurrently,
   columnTypeRewrite,
+  lockTimeoutDisabled,
   unusedSuppression,
   unparsableSql,
 ]
