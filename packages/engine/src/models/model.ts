@@ -212,10 +212,12 @@ export abstract class Model {
     }
     const reverse = model.meta.relatedObjects.find((r) => r.name === name && r.single)
     if (reverse !== undefined) {
-      const value = await runAsRelationAccess({ model: model.meta.label, relation: name, kind: 'reverse_one_to_one' }, () =>
-        new QuerySet<unknown, FieldMap>(reverse.model as QueryModel)
-          .using(alias)
-          .getOrNone({ [reverse.field.name]: this.pk } as never),
+      const value = await runAsRelationAccess(
+        { model: model.meta.label, relation: name, kind: 'reverse_one_to_one' },
+        () =>
+          new QuerySet<unknown, FieldMap>(reverse.model as QueryModel)
+            .using(alias)
+            .getOrNone({ [reverse.field.name]: this.pk } as never),
       )
       state.related.set(name, value)
       return value as T
