@@ -15,7 +15,15 @@ export { currentBudget, type EffectiveBudget } from './budget-state.js'
 const dbLogger = getLogger('dorm.db')
 const ignoredTimeoutVendors = new Set<string>()
 
-/** The limits of one {@link budget} block. Every field is optional; given values must be positive integers. */
+/**
+ * The limits of one {@link budget} block. Every field is optional; given values must be positive integers.
+ *
+ * @example
+ * ```ts
+ * const limits: BudgetLimits = { timeoutMs: 200, maxRows: 10_000, using: 'default' }
+ * await budget(limits, () => Order.objects.filter({ status: 'pending' }))
+ * ```
+ */
 export interface BudgetLimits {
   /** Statement timeout in milliseconds (PostgreSQL only: `SET LOCAL statement_timeout`). */
   timeoutMs?: number | null

@@ -10,7 +10,18 @@ import { CircuitOpenError, ProgrammingError } from '../../errors.js'
 /** The states of a breaker. */
 export type CircuitState = 'closed' | 'open' | 'half_open'
 
-/** Options of {@link CircuitBreaker}. */
+/**
+ * Options of {@link CircuitBreaker}.
+ *
+ * @example
+ * ```ts
+ * const options: CircuitBreakerOptions = {
+ *   failureThreshold: 3,
+ *   openWindowS: 10,
+ *   isFailure: (err) => err instanceof OperationalError || err instanceof PoolTimeout,
+ * }
+ * ```
+ */
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the circuit (integer >= 1). Default 5. */
   failureThreshold?: number

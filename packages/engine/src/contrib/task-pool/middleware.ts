@@ -8,7 +8,17 @@ import { type PinStats, runPinned } from './pinned-connection.js'
 
 const logger = getLogger('dorm.contrib.task_pool')
 
-/** Options of {@link pinnedConnectionMiddlewares}. */
+/**
+ * Options of {@link pinnedConnectionMiddlewares}.
+ *
+ * @example
+ * ```ts
+ * const options: PinnedConnectionMiddlewareOptions = {
+ *   using: 'default',
+ *   onFinish: (stats, info) => histogram.observe({ route: info.route }, stats.hold_ms),
+ * }
+ * ```
+ */
 export interface PinnedConnectionMiddlewareOptions {
   /** Database alias to pin. Default `'default'`. */
   using?: string

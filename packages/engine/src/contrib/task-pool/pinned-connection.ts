@@ -10,7 +10,14 @@ import { getConnection } from '../../db/connection-registry.js'
 import { ProgrammingError } from '../../errors.js'
 import { SerializedSession } from './serialized-session.js'
 
-/** What {@link currentPinStats} reports (snake_case: it is meant for logs and metrics). */
+/**
+ * What {@link currentPinStats} reports (snake_case: it is meant for logs and metrics).
+ *
+ * @example
+ * ```ts
+ * const stats: PinStats | undefined = currentPinStats() // { alias: 'default', wait_ms: 0.3, hold_ms: 12.8, queries: 4 }
+ * ```
+ */
 export interface PinStats {
   alias: string
   /** Milliseconds spent waiting for the pool to hand the connection over. */
@@ -21,7 +28,14 @@ export interface PinStats {
   queries: number
 }
 
-/** Options of {@link pinnedConnection}. */
+/**
+ * Options of {@link pinnedConnection}.
+ *
+ * @example
+ * ```ts
+ * await pinnedConnection(() => Report.objects.count(), { using: 'replica' })
+ * ```
+ */
 export interface PinnedConnectionOptions {
   /** Database alias. Default `'default'`. */
   using?: string
