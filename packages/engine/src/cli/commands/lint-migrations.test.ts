@@ -30,6 +30,23 @@ afterEach(() => {
   resetSettings()
 })
 
+const engine = fileURLToPath(new URL('../../', import.meta.url))
+
+/** A temporary copy of the fixture project whose imports point at this checkout. */
+async function copyProject(): Promise<string> {
+  const copy = mkdtempSync(join(tmpdir(), 'dorm-lint-cli-'))
+  cpSync(project, copy, { recursive: true })
+  for (const file of [
+    'dorm.config.ts',
+    'myapp/models.ts',
+    ...['0001_initial', '0002_author_name', '0003_add_score'].map((n) => `myapp/migrations/${n}.ts`),
+  ]) {
+    const path = join(copy, file)
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/'(\.\.\/)+src\//g, `'${engine}`))
+  }
+  return copy
+}
+
 describe('dorm lint-migrations', () => {
   it("reproduces the seed's example and exits 1", async () => {
     expect(await main(['lint-migrations'], io(project))).toBe(1)
@@ -95,21 +112,8 @@ describe('dorm lint-migrations', () => {
   })
 
   it('a file-level noqa silences the finding; a stale one is reported', async () => {
-    const copy = mkdtempSync(join(tmpdir(), 'dorm-lint-cli-'))
+    const copy = await copyProject()
     try {
-      cpSync(project, copy, { recursive: true })
-      const engine = fileURLToPath(new URL('../../', import.meta.url))
-      for (const file of [
-        'dorm.config.ts',
-        'myapp/models.ts',
-        ...['0001_initial', '0002_author_name'].map((n) => `myapp/migrations/${n}.ts`),
-      ]) {
-        const path = join(copy, file)
-        writeFileSync(
-          path,
-          (await import('node:fs')).readFileSync(path, 'utf8').replace(/'(\.\.\/)+src\//g, `'${engine}`),
-        )
-      }
       writeFileSync(
         join(copy, 'myapp/migrations/0003_add_score.ts'),
         [
@@ -128,6 +132,29 @@ describe('dorm lint-migrations', () => {
         'DORM-M098 myapp/migrations/0003_add_score.ts: unused suppression: `// noqa: DORM-M003` suppresses nothing — no DORM-M003 finding in this file.\n' +
           '    op: <file>\n\n1 finding(s).\n',
       )
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
+  })
+
+  it('--fail-on: warning (the default) fails on any finding, error only on error-severity ones, never not at all', async () => {
+    // the fixture's only finding is DORM-M001, a warning
+    expect(await main(['lint-migrations', '--fail-on', 'warning'], io(project))).toBe(1)
+    expect(await main(['lint-migrations', '--fail-on', 'error'], io(project))).toBe(0)
+    expect(out).toContain('DORM-M001 myapp/migrations/0003_add_score.ts')
+    expect(out).toContain('1 finding(s).')
+    expect(await main(['lint-migrations', '--fail-on', 'never', '--format', 'json'], io(project))).toBe(0)
+    expect(JSON.parse(out)).toMatchObject([{ code: 'DORM-M001', severity: 'warning' }])
+    expect(await main(['lint-migrations', '--fail-on', 'errors'], io(project))).toBe(2)
+    expect(err).toContain('errors')
+
+    const copy = await copyProject()
+    try {
+      // an error-severity finding (DORM-M000: the file fails to load) fails --fail-on error
+      writeFileSync(join(copy, 'myapp/migrations/0004_broken.ts'), "throw new Error('typo')\n")
+      expect(await main(['lint-migrations', '--fail-on', 'error'], io(copy))).toBe(1)
+      expect(out).toContain('DORM-M000 myapp/migrations/0004_broken.ts')
+      expect(await main(['lint-migrations', '--fail-on', 'error', '--exit-zero'], io(copy))).toBe(0)
     } finally {
       rmSync(copy, { recursive: true, force: true })
     }

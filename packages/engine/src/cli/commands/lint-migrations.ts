@@ -1,7 +1,8 @@
 /**
- * `dorm lint-migrations [apps...] [--format text|json|sarif|github] [--rule CODE...] [--exit-zero]
- * [--since REF] [--baseline FILE] [--write-baseline FILE]`: audits the installed apps' migrations
- * for online-deploy footguns; a CI gate (exit 1 on findings).
+ * `dorm lint-migrations [apps...] [--format text|json|sarif|github] [--rule CODE...]
+ * [--fail-on error|warning|never] [--exit-zero] [--since REF] [--baseline FILE] [--write-baseline FILE]`:
+ * audits the installed apps' migrations for online-deploy footguns; a CI gate (exit 1 on findings,
+ * or only on error-severity ones with `--fail-on error`).
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -9,6 +10,7 @@ import { MigrationError } from '../../errors.js'
 import { inProcessImporter } from '../../migrations/in-process-importer.js'
 import { filterBaseline, readBaseline, writeBaseline } from '../../migrations/lint/baseline.js'
 import { changedFilesSince, isChanged } from '../../migrations/lint/changed-files.js'
+import type { Severity } from '../../migrations/lint/lint-rule.js'
 import {
   lintMigrations,
   lintTargetFromSettings,
@@ -21,6 +23,28 @@ import { type CommandSpec, EXIT } from '../command.js'
 import { loadedApps } from '../load-apps.js'
 import { importModule } from '../load-settings.js'
 
+/** The values of `--fail-on`. */
+export const FAIL_ON = ['error', 'warning', 'never'] as const
+
+/** Which findings fail the run: `warning` any, `error` error-severity ones, `never` none. */
+export type FailOn = (typeof FAIL_ON)[number]
+
+/**
+ * The findings that make `dorm lint-migrations` exit 1 under `--fail-on`.
+ *
+ * @example
+ * ```ts
+ * failingFindings(findings, 'error').length // the error-severity findings only
+ * ```
+ */
+export function failingFindings<T extends { readonly severity: Severity }>(
+  findings: readonly T[],
+  failOn: FailOn,
+): T[] {
+  if (failOn === 'never') return []
+  return failOn === 'error' ? findings.filter((f) => f.severity === 'error') : [...findings]
+}
+
 function engineVersion(): string {
   // src/cli/commands and dist/cli/commands both sit three levels below package.json
   const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')
@@ -28,8 +52,9 @@ function engineVersion(): string {
 }
 
 /**
- * Lints every migration of INSTALLED_APPS (or of `apps`): exit 1 on findings, 0 when clean or
- * with `--exit-zero`, 2 for an unknown app, rule or git ref or an unreadable baseline.
+ * Lints every migration of INSTALLED_APPS (or of `apps`): exit 1 on findings (`--fail-on warning`,
+ * the default), on error-severity findings only (`--fail-on error`), never (`--fail-on never` or
+ * `--exit-zero`); 0 when clean; 2 for an unknown app, rule or git ref or an unreadable baseline.
  * `--since` keeps the findings of files changed since a git ref, `--baseline` drops the findings
  * accepted in a baseline file, `--write-baseline` writes the current findings to one (exit 0).
  *
@@ -53,6 +78,7 @@ export const lintMigrationsCommand: CommandSpec = {
     '  dorm lint-migrations',
     '  dorm lint-migrations shop --format json',
     '  dorm lint-migrations --format sarif > lint.sarif',
+    '  dorm lint-migrations --fail-on error',
     '  dorm lint-migrations --format github --rule DORM-M001 --rule DORM-M003',
     '  dorm lint-migrations --since origin/main',
     '  dorm lint-migrations --write-baseline lint-baseline.json',
@@ -62,7 +88,13 @@ export const lintMigrationsCommand: CommandSpec = {
   options: [
     { flags: '--format <format>', description: 'output format', defaultValue: 'text', choices: REPORT_FORMATS },
     { flags: '--rule <code...>', description: 'only these rule codes (repeatable, case-insensitive)' },
-    { flags: '--exit-zero', description: 'exit 0 even when there are findings' },
+    {
+      flags: '--fail-on <severity>',
+      description: 'findings that fail the run (exit 1): warning = any (default), error = error-severity only, never',
+      defaultValue: 'warning',
+      choices: FAIL_ON,
+    },
+    { flags: '--exit-zero', description: 'exit 0 even when there are findings (same as --fail-on never)' },
     {
       flags: '--since <ref>',
       description: 'only migration files added or changed since this git ref (committed or not)',
@@ -124,6 +156,7 @@ export const lintMigrationsCommand: CommandSpec = {
     }
     if (baseline !== undefined) findings = filterBaseline(findings, baseline)
     io.stdout(formatFindings(options.format as ReportFormat, findings, RULES, engineVersion()))
-    return findings.length > 0 && options.exitZero !== true ? EXIT.findings : EXIT.ok
+    const failOn = options.exitZero === true ? 'never' : (options.failOn as FailOn | undefined)
+    return failingFindings(findings, failOn ?? 'warning').length > 0 ? EXIT.findings : EXIT.ok
   },
 }
