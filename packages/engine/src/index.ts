@@ -79,7 +79,15 @@ export {
 } from './db/query-observers.js'
 export { readAfterWriteScope } from './db/read-after-write.js'
 export { addSensitiveColumnPatterns, REDACTED, redactParams } from './db/redact.js'
+export {
+  currentRelationAccess,
+  markRelationAccess,
+  type RelationAccess,
+  type RelationAccessKind,
+  runAsRelationAccess,
+} from './db/relation-access.js'
 export { allowMigrate, dbForRead, dbForWrite, type Router, type RouterHints } from './db/router.js'
+export { type ScopedQueryHandlers, ScopedQueryObserver } from './db/scoped-query-observer.js'
 export { type AtomicOptions, atomic, inTransaction, onCommit } from './db/transaction.js'
 export { type DoctorIssue, type DoctorReport, formatDoctorReport, runDoctor } from './doctor/doctor.js'
 export {

@@ -19,8 +19,8 @@
  * ```
  */
 import { currentRelationAccess, type RelationAccess } from '../../db/relation-access.js'
+import { ScopedQueryObserver } from '../../db/scoped-query-observer.js'
 import { DormError, NPlusOneError } from '../../errors.js'
-import { ScopedQueryObserver } from '../querylog/scoped-query-observer.js'
 import { formatFindings, type NPlusOneFinding, suggestFix } from './nplusone-finding.js'
 import { isSkippedStatement, nplusoneTemplate } from './nplusone-template.js'
 

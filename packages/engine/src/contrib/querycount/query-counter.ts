@@ -10,7 +10,7 @@
  * ```
  */
 import type { QueryStart } from '../../db/query-observers.js'
-import { ScopedQueryObserver } from '../querylog/scoped-query-observer.js'
+import { ScopedQueryObserver } from '../../db/scoped-query-observer.js'
 
 /** A live counter of the statements started in one block. */
 export interface QueryCounter {

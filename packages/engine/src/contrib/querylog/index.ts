@@ -29,7 +29,6 @@ export {
 } from './query-log-middleware.js'
 export { QueryRecord, type QueryRecordDict, type QueryRecordExport, type QueryRecordInit } from './query-record.js'
 export { queryTemplate, templateFingerprint } from './query-template.js'
-export { type ScopedQueryHandlers, ScopedQueryObserver } from './scoped-query-observer.js'
 export {
   mergeSummaries,
   mergeTemplateStats,

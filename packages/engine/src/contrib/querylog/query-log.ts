@@ -15,10 +15,11 @@
  * const { result, log: sameLog } = await queryLog(() => listArticles())
  * ```
  */
+
+import { ScopedQueryObserver } from '../../db/scoped-query-observer.js'
 import { DormError } from '../../errors.js'
 import { type DumpOptions, recordsToJson, writeRecordsJson, writeRecordsJsonl } from './query-log-dump.js'
 import { QueryRecord, type QueryRecordDict } from './query-record.js'
-import { ScopedQueryObserver } from './scoped-query-observer.js'
 import { summarizeRecords, type TemplateStats } from './template-stats.js'
 
 type LogState = 'new' | 'running' | 'finished'

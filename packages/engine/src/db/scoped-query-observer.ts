@@ -20,7 +20,7 @@
  * ```
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { addQueryObserver, type QueryEnd, type QueryStart } from '../../db/query-observers.js'
+import { addQueryObserver, type QueryEnd, type QueryStart } from './query-observers.js'
 
 /** What a {@link ScopedQueryObserver} does with each statement. */
 export interface ScopedQueryHandlers<S> {
