@@ -41,6 +41,7 @@ export {
   retryBackoff,
   slowQueryMs,
 } from './conf/settings.js'
+export { type BudgetLimits, budget, currentBudget, type EffectiveBudget } from './db/budget.js'
 export { DatabaseConnection, type StreamOptions } from './db/connection.js'
 export { closeAll, getConnection, poolStats, type UninitialisedPoolStats } from './db/connection-registry.js'
 export {
@@ -92,6 +93,7 @@ export { type AtomicOptions, atomic, inTransaction, onCommit } from './db/transa
 export { type DoctorIssue, type DoctorReport, formatDoctorReport, runDoctor } from './doctor/doctor.js'
 export {
   BudgetExceeded,
+  type BudgetExceededOptions,
   CircuitOpenError,
   DatabaseError,
   DataError,
