@@ -66,3 +66,5 @@ export { AddConstraint, AddIndex, RemoveConstraint, RemoveIndex } from './operat
 export { AlterModelTable, CreateModel, DeleteModel, RenameModel } from './operations/model-operations.js'
 export { Operation, type OperationContext } from './operations/operation.js'
 export { RunCode, type RunCodeContext, type RunCodeFunction, RunSQL } from './operations/special-operations.js'
+export { ValidateConstraint } from './operations/validate-constraint.js'
+export { type LockNotAvailableDetails, MigrationLockNotAvailable } from './statement-lock-timeout.js'

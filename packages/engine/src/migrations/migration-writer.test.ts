@@ -16,6 +16,7 @@ import { AddField, AlterField, RemoveField, RenameField } from './operations/fie
 import { AddConstraint, AddIndex, RemoveConstraint, RemoveIndex } from './operations/index-operations.js'
 import { AlterModelTable, CreateModel, DeleteModel, RenameModel } from './operations/model-operations.js'
 import { RunCode, RunSQL } from './operations/special-operations.js'
+import { ValidateConstraint } from './operations/validate-constraint.js'
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 const BIOME = `${REPO}node_modules/@biomejs/biome/bin/biome`
@@ -97,6 +98,21 @@ function everything() {
     },
     { importFrom: { engine: '../../../src/index.js', migrations: '../../../src/migrations/index.js' } },
   )
+}
+
+/** The NOT VALID + VALIDATE pattern, as two migrations would hold it. */
+function notValidThenValidate() {
+  return migrationSource({
+    dependencies: [['shop', '0004_order_total']],
+    operations: [
+      new AddConstraint({
+        modelName: 'order',
+        constraint: new CheckConstraint({ check: 'total >= 0', name: 'shop_order_total_nonnegative' }),
+        notValid: true,
+      }),
+      new ValidateConstraint({ modelName: 'order', name: 'shop_order_total_nonnegative' }),
+    ],
+  })
 }
 
 /** Strings and labels too long for any line. */
@@ -224,6 +240,24 @@ export default migration({
 `)
   })
 
+  it('writes AddConstraint notValid and ValidateConstraint', () => {
+    expect(notValidThenValidate()).toBe(`import { CheckConstraint } from '@dorm/engine'
+import { AddConstraint, migration, ValidateConstraint } from '@dorm/engine/migrations'
+
+export default migration({
+  dependencies: [['shop', '0004_order_total']],
+  operations: [
+    new AddConstraint({
+      modelName: 'order',
+      constraint: new CheckConstraint({ check: 'total >= 0', name: 'shop_order_total_nonnegative' }),
+      notValid: true,
+    }),
+    new ValidateConstraint({ modelName: 'order', name: 'shop_order_total_nonnegative' }),
+  ],
+})
+`)
+  })
+
   it('writes an empty migration', () => {
     expect(migrationSource({ dependencies: [['shop', '0002_customer_email']], operations: [] })).toBe(
       "import { migration } from '@dorm/engine/migrations'\n\nexport default migration({\n" +
@@ -238,6 +272,7 @@ export default migration({
   })
 
   it.skipIf(!existsSync(BIOME))('writes what biome check --write leaves untouched', () => {
-    for (const source of [initial(), everything(), overlong()]) expect(biome(source)).toBe(source)
+    for (const source of [initial(), everything(), overlong(), notValidThenValidate()])
+      expect(biome(source)).toBe(source)
   })
 })

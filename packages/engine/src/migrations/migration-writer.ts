@@ -12,6 +12,7 @@ import { AddConstraint, AddIndex, RemoveConstraint, RemoveIndex } from './operat
 import { AlterModelTable, CreateModel, DeleteModel, RenameModel } from './operations/model-operations.js'
 import type { Operation } from './operations/operation.js'
 import { RunSQL } from './operations/special-operations.js'
+import { ValidateConstraint } from './operations/validate-constraint.js'
 import { array, call, type Doc, LINE_WIDTH, object, print, quoted, text } from './source-layout.js'
 
 /** The module specifiers a migration imports from. */
@@ -122,8 +123,9 @@ function operationDoc(op: Operation, imports: ImportSet): Doc {
     args = options([
       ['modelName', name(op.modelName)],
       ['constraint', constraintDoc(op.constraint, imports)],
+      ['notValid', op.notValid ? text('true') : undefined],
     ])
-  } else if (op instanceof RemoveConstraint) {
+  } else if (op instanceof RemoveConstraint || op instanceof ValidateConstraint) {
     args = options([
       ['modelName', name(op.modelName)],
       ['name', name(op.name)],

@@ -1,5 +1,6 @@
 import { MigrationError } from '../../errors.js'
 import type { Constraint, Index } from '../../models/constraints.js'
+import { constraintSql } from '../../schema/create-model-sql.js'
 import type { ProjectState } from '../migration-state.js'
 import { Operation, type OperationContext } from './operation.js'
 
@@ -91,22 +92,36 @@ export class RemoveIndex extends Operation {
 }
 
 /**
- * Adds a UniqueConstraint or CheckConstraint.
+ * Adds a UniqueConstraint or CheckConstraint. `notValid: true` (CHECK only) adds it on PostgreSQL
+ * with `NOT VALID`: a brief lock, existing rows are not checked (new and updated ones are); a
+ * {@link ValidateConstraint} in a later migration then checks them without blocking traffic. On
+ * SQLite and libsql, which have no NOT VALID, the table is rebuilt with the constraint as usual.
  *
  * @example
  * ```ts
  * new AddConstraint({ modelName: 'customer', constraint: new UniqueConstraint({ fields: ['email'], name: 'customer_email_uniq' }) })
+ * new AddConstraint({ modelName: 'order', constraint: new CheckConstraint({ check: 'total >= 0', name: 'order_total_nonnegative' }), notValid: true })
  * ```
  */
 export class AddConstraint extends Operation {
   readonly kind = 'AddConstraint'
   readonly modelName: string
   readonly constraint: Constraint
+  /** Add it NOT VALID on PostgreSQL (existing rows unchecked until a ValidateConstraint). */
+  readonly notValid: boolean
 
-  constructor(options: { modelName: string; constraint: Constraint }) {
+  constructor(options: { modelName: string; constraint: Constraint; notValid?: boolean }) {
     super()
     this.modelName = options.modelName
     this.constraint = options.constraint
+    this.notValid = options.notValid ?? false
+    if (this.notValid && options.constraint.kind !== 'CheckConstraint') {
+      throw new MigrationError(
+        `AddConstraint '${options.constraint.name}': notValid applies to CHECK constraints only; PostgreSQL has no ` +
+          'NOT VALID for UNIQUE. Build a unique index with AddIndex({ index: new Index({ ..., unique: true }), ' +
+          'concurrently: true }) in an atomic: false migration instead, or drop notValid.',
+      )
+    }
   }
 
   stateForwards(app: string, state: ProjectState): void {
@@ -119,7 +134,13 @@ export class AddConstraint extends Operation {
   }
 
   async databaseForwards({ app, editor, from, to }: OperationContext): Promise<void> {
-    await editor.addConstraint(from.render(app, this.modelName), this.constraint, to.render(app, this.modelName))
+    const model = from.render(app, this.modelName)
+    if (this.notValid && editor.postgres) {
+      const clause = constraintSql(model, this.constraint, editor.dialect)
+      await editor.execute(`ALTER TABLE ${editor.q(model.meta.dbTable)} ADD ${clause} NOT VALID`)
+      return
+    }
+    await editor.addConstraint(model, this.constraint, to.render(app, this.modelName))
   }
 
   async databaseBackwards({ app, editor, from, to }: OperationContext): Promise<void> {
@@ -127,7 +148,7 @@ export class AddConstraint extends Operation {
   }
 
   describe(): string {
-    return `Create constraint ${this.constraint.name} on ${this.modelName}`
+    return `Create constraint ${this.constraint.name} on ${this.modelName}${this.notValid ? ' (NOT VALID)' : ''}`
   }
 }
 
