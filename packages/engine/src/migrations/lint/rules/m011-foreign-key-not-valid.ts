@@ -22,9 +22,9 @@ const lock = (table: string, target: string): string =>
   `(writes to both tables wait for the whole scan)`
 
 const sqlHelp =
-  'Add the constraint with NOT VALID (only new rows are checked, the lock is brief), then run ' +
-  "'ALTER TABLE ... VALIDATE CONSTRAINT ...' in a later migration: it takes SHARE UPDATE EXCLUSIVE, so reads " +
-  'and writes go on while it scans.'
+  'Add the constraint with NOT VALID (only new rows are checked, the lock is brief), then validate it in a later ' +
+  "migration with new ValidateConstraint({ modelName, name }) (or 'ALTER TABLE ... VALIDATE CONSTRAINT ...'): it " +
+  'takes SHARE UPDATE EXCLUSIVE, so reads and writes go on while it scans.'
 
 function relatedTable(field: unknown): string {
   try {
@@ -66,7 +66,7 @@ export const foreignKeyNotValid: LintRule = {
         help:
           "dorm's AddField always validates the foreign key. On a small table mark it '// noqa: DORM-M011'; on a " +
           'large or busy one add the column nullable and the constraint in RunSQL (ADD CONSTRAINT ... FOREIGN KEY ' +
-          '... NOT VALID), and VALIDATE CONSTRAINT in a later migration.',
+          `... NOT VALID), and new ValidateConstraint({ modelName: '${op.modelName}', name: '<constraint>' }) in a later migration.`,
       },
     ]
   },

@@ -19,8 +19,10 @@ describe('DORM-M012 check-not-valid', () => {
     const hits = await runRule(checkNotValid, { history, operations: [addCheck()] })
     expect(hits).toHaveLength(1)
     expect(hits[0]?.message).toContain("ACCESS EXCLUSIVE on 'x_book'")
-    expect(hits[0]?.help).toContain('CHECK (pages >= 0) NOT VALID')
-    expect(hits[0]?.help).toContain('VALIDATE CONSTRAINT book_pages_positive')
+    expect(hits[0]?.help).toContain(
+      "new AddConstraint({ modelName: 'book', constraint: new CheckConstraint({ check: 'pages >= 0', name: 'book_pages_positive' }), notValid: true })",
+    )
+    expect(hits[0]?.help).toContain("new ValidateConstraint({ modelName: 'book', name: 'book_pages_positive' })")
   })
 
   it('is silent on a table created in the same migration', async () => {
@@ -38,5 +40,14 @@ describe('DORM-M012 check-not-valid', () => {
     })
     expect(hits).toHaveLength(1)
     expect(hits[0]?.message).toContain('ADD CONSTRAINT a CHECK')
+  })
+
+  it('passes AddConstraint notValid: true, the safe way', async () => {
+    const safe = new AddConstraint({
+      modelName: 'book',
+      constraint: new CheckConstraint({ check: 'pages >= 0', name: 'book_pages_positive' }),
+      notValid: true,
+    })
+    expect(await runRule(checkNotValid, { history, operations: [safe] })).toEqual([])
   })
 })

@@ -9,13 +9,21 @@ import { addedConstraint, alterTable, existedBefore, onPostgres, tableExistedBef
 const lock = (table: string): string =>
   `PostgreSQL checks every existing row while holding ACCESS EXCLUSIVE on '${table}' (reads and writes wait for the whole scan)`
 
-const help = (table: string, name: string, check: string): string =>
-  `Add it unvalidated, then validate in a later migration: RunSQL('ALTER TABLE ${table} ADD CONSTRAINT ${name} ` +
-  `CHECK (${check}) NOT VALID') (brief lock, only new rows are checked), and next RunSQL('ALTER TABLE ${table} ` +
-  `VALIDATE CONSTRAINT ${name}'), which scans under SHARE UPDATE EXCLUSIVE while reads and writes go on.`
+const help = (model: string, name: string, check: string): string =>
+  `Add it unvalidated, then validate in a later migration: new AddConstraint({ modelName: '${model}', constraint: ` +
+  `new CheckConstraint({ check: '${check}', name: '${name}' }), notValid: true }) (brief lock, only new rows are ` +
+  `checked), and in the next migration new ValidateConstraint({ modelName: '${model}', name: '${name}' }), which ` +
+  'scans under SHARE UPDATE EXCLUSIVE while reads and writes go on.'
+
+const sqlHelp = (table: string, name: string): string =>
+  `Add it unvalidated, then validate in a later migration: 'ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (...) ` +
+  `NOT VALID' (brief lock, only new rows are checked), and next 'ALTER TABLE ${table} VALIDATE CONSTRAINT ${name}' ` +
+  '(or a ValidateConstraint operation), which scans under SHARE UPDATE EXCLUSIVE while reads and writes go on.'
 
 /**
- * AddConstraint of a CheckConstraint on an existing table, or raw `ADD CONSTRAINT ... CHECK` without NOT VALID.
+ * AddConstraint of a CheckConstraint on an existing table without `notValid: true`, or raw
+ * `ADD CONSTRAINT ... CHECK` without NOT VALID. `AddConstraint({ ..., notValid: true })` followed by a
+ * ValidateConstraint in a later migration is the safe way, and passes.
  *
  * @example
  * ```ts
@@ -30,12 +38,12 @@ export const checkNotValid: LintRule = {
   checkOperation(ctx) {
     if (ctx.operation.kind !== 'AddConstraint' || !onPostgres(ctx)) return []
     const op = ctx.operation as AddConstraint
-    if (op.constraint.kind !== 'CheckConstraint' || !existedBefore(ctx, op.modelName)) return []
+    if (op.constraint.kind !== 'CheckConstraint' || op.notValid === true || !existedBefore(ctx, op.modelName)) return []
     const table = tableOf(ctx.before, ctx.migration.app, op.modelName) ?? op.modelName
     return [
       {
         message: `AddConstraint adds CHECK '${op.constraint.name}' validated at once: ${lock(table)}.`,
-        help: help(table, op.constraint.name, op.constraint.check),
+        help: help(op.modelName, op.constraint.name, op.constraint.check),
       },
     ]
   },
@@ -49,7 +57,7 @@ export const checkNotValid: LintRule = {
         const name = typeof c?.conname === 'string' ? c.conname : undefined
         return {
           message: `ADD CONSTRAINT${name === undefined ? '' : ` ${name}`} CHECK without NOT VALID: ${lock(alter.table)}.`,
-          help: help(alter.table, name ?? '<name>', '...'),
+          help: sqlHelp(alter.table, name ?? '<name>'),
         }
       })
   },

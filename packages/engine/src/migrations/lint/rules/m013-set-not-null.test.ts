@@ -5,6 +5,7 @@ import { AlterField } from '../../operations/field-operations.js'
 import { AddConstraint } from '../../operations/index-operations.js'
 import { CreateModel } from '../../operations/model-operations.js'
 import { RunSQL } from '../../operations/special-operations.js'
+import { ValidateConstraint } from '../../operations/validate-constraint.js'
 import { setNotNull } from './m013-set-not-null.js'
 import { runRule } from './rule-test-helpers.js'
 
@@ -17,7 +18,7 @@ describe('DORM-M013 set-not-null', () => {
     expect(hits).toHaveLength(1)
     expect(hits[0]?.message).toContain("scans all of 'x_order' under ACCESS EXCLUSIVE")
     expect(hits[0]?.message).toContain('validated CHECK (note IS NOT NULL)')
-    expect(hits[0]?.help).toContain('VALIDATE CONSTRAINT x_order_note_not_null')
+    expect(hits[0]?.help).toContain("new ValidateConstraint({ modelName, name: 'x_order_note_not_null' })")
   })
 
   it('is silent when a validated CHECK exists in the state or earlier in the migration', async () => {
@@ -95,5 +96,16 @@ describe('DORM-M013 set-not-null', () => {
 
   it('is silent on a model created in the same migration', async () => {
     expect(await runRule(setNotNull, { operations: [...history, required()] })).toEqual([])
+  })
+
+  it('follows AddConstraint notValid and ValidateConstraint: silent only once validated', async () => {
+    const add = new AddConstraint({
+      modelName: 'order',
+      constraint: new CheckConstraint({ check: 'note IS NOT NULL', name: 'x_order_note_nn' }),
+      notValid: true,
+    })
+    const validate = new ValidateConstraint({ modelName: 'order', name: 'x_order_note_nn' })
+    expect(await runRule(setNotNull, { history: [...history, add], operations: [required()] })).toHaveLength(1)
+    expect(await runRule(setNotNull, { history: [...history, add, validate], operations: [required()] })).toEqual([])
   })
 })

@@ -27,10 +27,10 @@ function hit(ctx: OperationContext, what: string, table: string, column: string)
   return {
     message: `${what} scans all of '${table}' under ACCESS EXCLUSIVE (reads and writes wait for the scan). ${skip}`,
     help:
-      `In one migration RunSQL('ALTER TABLE ${table} ADD CONSTRAINT ${table}_${column}_not_null CHECK (${column} IS NOT NULL) ` +
-      `NOT VALID'); in the next RunSQL('ALTER TABLE ${table} VALIDATE CONSTRAINT ${table}_${column}_not_null') ` +
-      '(SHARE UPDATE EXCLUSIVE: traffic goes on); then the AlterField to null: false (no scan on PostgreSQL 12+) and ' +
-      'a RunSQL that drops the CHECK.',
+      `In one migration new AddConstraint({ modelName, constraint: new CheckConstraint({ check: '${column} IS NOT NULL', ` +
+      `name: '${table}_${column}_not_null' }), notValid: true }); in the next new ValidateConstraint({ modelName, name: ` +
+      `'${table}_${column}_not_null' }) (SHARE UPDATE EXCLUSIVE: traffic goes on); then the AlterField to null: false ` +
+      '(no scan on PostgreSQL 12+) and a RemoveConstraint of the CHECK.',
   }
 }
 
