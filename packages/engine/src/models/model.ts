@@ -410,6 +410,7 @@ export function defineModel<const F extends FieldMap>(
     if (field instanceof ManyToManyField) defineManyToManyAccessor(Defined.prototype, field)
   Defined.objects = new Manager<unknown, F>(Defined as unknown as QueryModel)
   for (const field of meta.fields) field.model = Defined as unknown as ModelClassLike
+  for (const field of meta.fields) field.contributeToClass(Defined as unknown as ModelClassLike)
   registerModel(Defined as unknown as ModelClassLike)
   wireRelations()
   return Defined as unknown as ModelClass<F>

@@ -119,6 +119,12 @@ export abstract class Field<
     this.column = this.options.dbColumn ?? this.defaultColumn(name)
   }
 
+  /**
+   * Called by `defineModel` once the model class exists, for fields that add to it (FileField
+   * defines its accessor on the prototype). Most fields add nothing.
+   */
+  contributeToClass(_model: FieldOwner & { readonly prototype: object }): void {}
+
   protected defaultColumn(name: string): string {
     return snakeCase(name)
   }

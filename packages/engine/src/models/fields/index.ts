@@ -6,6 +6,9 @@
  * import { CharField, DateTimeField, ForeignKey } from './models/fields/index.js'
  * ```
  */
+
+// FileField lives with the storages it writes to; exported here so migrations can write it
+export { FileField, type FileFieldOptions } from '../../storage/file-field.js'
 export * from './auto-field.js'
 export * from './binary-field.js'
 export * from './boolean-field.js'
