@@ -73,6 +73,15 @@ export {
   setLogLevel,
 } from './db/logging.js'
 export {
+  addPoolObserver,
+  type PoolCheckoutEvent,
+  type PoolGauges,
+  type PoolObserver,
+  type PoolReleaseEvent,
+  type PoolTimeoutObservation,
+  poolGaugesOf,
+} from './db/pool-observers.js'
+export {
   addQueryObserver,
   type QueryEnd,
   type QueryObserver,
@@ -89,6 +98,7 @@ export {
 } from './db/relation-access.js'
 export { allowMigrate, dbForRead, dbForWrite, type Router, type RouterHints } from './db/router.js'
 export { type ScopedQueryHandlers, ScopedQueryObserver } from './db/scoped-query-observer.js'
+export { type SqlSummary, summarizeSql } from './db/sql-summary.js'
 export { type AtomicOptions, atomic, inTransaction, onCommit } from './db/transaction.js'
 export { type DoctorIssue, type DoctorReport, formatDoctorReport, runDoctor } from './doctor/doctor.js'
 export {

@@ -34,7 +34,7 @@ export abstract class GatedSqliteBackend<S extends LocalSession> implements Back
   /** In-memory databases live in their one connection, so it is never dropped and reopened. */
   readonly memory: boolean
   readonly #slot: Slot<S> = { session: undefined }
-  readonly #gate = new SingleConnectionGate(this.#slot)
+  readonly #gate: SingleConnectionGate<Slot<S>>
   #closed = false
   #warn: Logger | undefined
   #lifecycle: Logger | undefined
@@ -47,6 +47,8 @@ export abstract class GatedSqliteBackend<S extends LocalSession> implements Back
     this.alias = alias
     this.database = database
     this.memory = memory
+    // the alias lets the gate report checkouts, releases and timeouts to the pool observers
+    this.#gate = new SingleConnectionGate(this.#slot, alias)
   }
 
   /** Opens the connection and prepares it (pragmas). Called inside the gate, so never twice at once. */
