@@ -268,7 +268,7 @@ export async function lintMigrations(
     index: number | undefined,
     line?: number,
   ) => {
-    if (!activeCodes.has(code) || ctx.suppressions.suppresses(code, index)) return
+    if (!activeCodes.has(code) || ctx.suppressions.suppresses(code, index, line)) return
     const rule = ruleOf.get(code)
     const location = index === undefined ? undefined : operationLocation(ctx.locations, index)
     const opLine = location?.line ?? 1
@@ -307,7 +307,7 @@ export async function lintMigrations(
       const op = index === undefined ? '<file>' : (ctx.entry.migration?.operations[index]?.repr() ?? '<file>')
       if (!activeCodes.has('DORM-M098')) continue
       const rule = ruleOf.get('DORM-M098')
-      const hit = unusedSuppressionHit(code, index !== undefined)
+      const hit = unusedSuppressionHit(code, suppression)
       ctx.findings.push(
         new Finding({
           code: 'DORM-M098',
