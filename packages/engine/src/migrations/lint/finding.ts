@@ -39,9 +39,9 @@ export class Finding implements FindingJson {
   readonly severity: Severity
   /** Repo-relative path with forward slashes (so output is the same on every OS). */
   readonly file: string
-  /** 1-based line of the operation in the migration's source (1 when unknown). */
+  /** 1-based line of the operation in the migration's source, or of the statement for a RunSQL statement's finding (1 when unknown). */
   readonly line: number
-  /** 1-based column of the operation (1 when unknown). */
+  /** 1-based column of the operation, or of the statement in its string literal for a RunSQL statement's finding (1 when unknown). */
   readonly column: number
   /** The operation's repr (`AddField(name='score', model_name='author')`), `<import error>` or `<file>`. */
   readonly operation: string

@@ -22,6 +22,7 @@ import { unusedSuppressionHit } from './rules/m098-unused-suppression.js'
 import { unparsableSqlHit } from './rules/m099-unparsable-sql.js'
 import { locateOperations, operationLocation, type SourceLocations } from './source-locations.js'
 import { splitSql } from './sql-statements.js'
+import { statementColumns } from './statement-columns.js'
 import { parseSuppressions, SuppressionSet } from './suppressions.js'
 
 /** Files loaded at once. */
@@ -199,6 +200,8 @@ interface FileContext {
   readonly locations: SourceLocations
   readonly suppressions: SuppressionSet
   readonly findings: Finding[]
+  /** The source's lines, to place RunSQL statements' findings at their columns. */
+  readonly lines: readonly string[]
 }
 
 async function fileContext(entry: Entry, root: string): Promise<FileContext> {
@@ -215,6 +218,7 @@ async function fileContext(entry: Entry, root: string): Promise<FileContext> {
     locations,
     suppressions: new SuppressionSet(text === undefined ? [] : parseSuppressions(text, locations)),
     findings: [],
+    lines: text === undefined ? [] : text.split(/\r?\n/),
   }
 }
 
@@ -267,6 +271,7 @@ export async function lintMigrations(
     operation: string,
     index: number | undefined,
     line?: number,
+    column?: number,
   ) => {
     if (!activeCodes.has(code) || ctx.suppressions.suppresses(code, index, line)) return
     const rule = ruleOf.get(code)
@@ -279,7 +284,7 @@ export async function lintMigrations(
         severity: rule?.severity ?? 'warning',
         file: ctx.file,
         line: line ?? opLine,
-        column: line === undefined || line === opLine ? (location?.column ?? 1) : 1,
+        column: column ?? (line === undefined || line === opLine ? (location?.column ?? 1) : 1),
         operation,
         message: hit.message,
         help: hit.help,
@@ -336,6 +341,7 @@ type Add = (
   operation: string,
   index: number | undefined,
   line?: number,
+  column?: number,
 ) => void
 
 async function replay(
@@ -378,10 +384,14 @@ async function replay(
           location.sqlLines.length > 0 ? (location.sqlLines[0] as number) + offset : undefined
         for (const error of errors)
           add(ctx, 'DORM-M099', unparsableSqlHit(error.message), repr, index, lineOf(error.lineOffset))
-        for (const statement of statements) {
+        const columns = statementColumns(
+          ctx.lines,
+          statements.map((s) => ({ line: lineOf(s.lineOffset), sql: s.sql })),
+        )
+        for (const [i, statement] of statements.entries()) {
           for (const rule of rules) {
             for (const hit of rule.checkStatement?.(context, statement, statements) ?? []) {
-              add(ctx, rule.code, hit, repr, index, lineOf(statement.lineOffset))
+              add(ctx, rule.code, hit, repr, index, lineOf(statement.lineOffset), columns[i])
             }
           }
         }

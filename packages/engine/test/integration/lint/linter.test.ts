@@ -16,7 +16,7 @@ describe('lintMigrations on migration files', () => {
     expect(findings.map((f) => `${f.code} ${f.file}:${f.line}:${f.column} ${f.operation}`)).toMatchInlineSnapshot(`
       [
         "DORM-M001 shop/migrations/0002_mixed.ts:8:5 AddField(name='priority', model_name='order')",
-        "DORM-M006 shop/migrations/0002_mixed.ts:16:1 RunSQL",
+        "DORM-M006 shop/migrations/0002_mixed.ts:16:9 RunSQL",
         "DORM-M099 shop/migrations/0002_mixed.ts:20:5 RunSQL",
         "DORM-M098 shop/migrations/0002_mixed.ts:20:62 RunSQL",
         "DORM-M098 shop/migrations/0002_mixed.ts:20:62 RunSQL",

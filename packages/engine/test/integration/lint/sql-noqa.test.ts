@@ -18,11 +18,11 @@ describe('-- noqa inside RunSQL', () => {
     const findings = await lintMigrations(files, { repoRoot: root, registry })
     expect(findings.map((f) => `${f.code} ${f.file}:${f.line}:${f.column}`)).toEqual([
       // SET statement_timeout = 0: its neighbours' comments name other lines
-      'DORM-M023 sqlnoqa/migrations/0002_statements.ts:11:1',
+      'DORM-M023 sqlnoqa/migrations/0002_statements.ts:11:10',
       // the UPDATE destroys nothing: its DORM-M006 suppression is stale, reported at the comment
       'DORM-M098 sqlnoqa/migrations/0002_statements.ts:12:45',
       // DROP TABLE sits two lines below the comment that covers TRUNCATE
-      'DORM-M006 sqlnoqa/migrations/0002_statements.ts:21:1',
+      'DORM-M006 sqlnoqa/migrations/0002_statements.ts:21:9',
     ])
     expect(findings[2]?.message).toContain('`DROP TABLE sqlnoqa_legacy` (DROP TABLE)')
     expect(findings[1]?.message).toBe(
