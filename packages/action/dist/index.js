@@ -24625,7 +24625,7 @@ var ConfigurationError = class extends ActionFailure {
 
 // src/run-dorm.ts
 import { execFile } from "node:child_process";
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync3, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 function findDormBin(from) {
   const name = process.platform === "win32" ? "dorm.cmd" : "dorm";
@@ -24680,14 +24680,27 @@ var DormCli = class {
     }
     return env;
   }
+  /**
+   * The command line: a `.bin` link to a JavaScript file runs under this Node (npm may have linked
+   * it before the file was built, leaving it without the executable bit); anything else directly.
+   */
+  commandLine(args) {
+    let target = this.bin;
+    try {
+      target = realpathSync(this.bin);
+    } catch {
+    }
+    return /\.[cm]?js$/.test(target) ? [process.execPath, [target, ...args]] : [this.bin, [...args]];
+  }
   /** Runs `dorm <args>` and resolves with its exit code and redacted output; never rejects on a non-zero exit. */
   run(args) {
     const fullArgs = this.options.settings === void 0 ? [...args] : ["--settings", this.options.settings, ...args];
     const secrets = this.options.secrets ?? [];
     return new Promise((resolveRun, reject) => {
+      const [file, argv] = this.commandLine(fullArgs);
       execFile(
-        this.bin,
-        fullArgs,
+        file,
+        argv,
         {
           cwd: this.options.cwd,
           env: this.childEnv(),

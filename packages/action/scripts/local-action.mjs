@@ -11,13 +11,15 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
+// local-action wants the folder holding action.yml: the repository root
+const repoRoot = resolve(packageDir, '../..')
 
 /** The pinned local-action release. */
 export const LOCAL_ACTION = '@github/local-action@7.0.1'
 
 /**
- * Runs `npx --yes @github/local-action@7.0.1 run <action dir> src/main.ts <env file>` from the
- * package directory and resolves with its exit code and output.
+ * Runs `npx --yes @github/local-action@7.0.1 run <repo root> packages/action/src/main.ts <env file>`
+ * from the package directory and resolves with its exit code and output.
  *
  * @example
  * ```js
@@ -29,11 +31,15 @@ export const LOCAL_ACTION = '@github/local-action@7.0.1'
  */
 export function runLocalAction(envFile, options = {}) {
   return new Promise((resolveRun) => {
-    const child = spawn('npx', ['--yes', LOCAL_ACTION, 'run', packageDir, 'src/main.ts', resolve(envFile)], {
-      cwd: packageDir,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      'npx',
+      ['--yes', LOCAL_ACTION, 'run', repoRoot, 'packages/action/src/main.ts', resolve(envFile)],
+      {
+        cwd: packageDir,
+        env: process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let output = ''
     const collect = (/** @type {Buffer} */ chunk) => {
       output += chunk.toString('utf8')

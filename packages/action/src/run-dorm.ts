@@ -4,7 +4,7 @@
  * the engine. Output is redacted of secrets before anyone sees it.
  */
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ActionFailure, ConfigurationError } from './errors.js'
 
@@ -119,14 +119,29 @@ export class DormCli {
     return env
   }
 
+  /**
+   * The command line: a `.bin` link to a JavaScript file runs under this Node (npm may have linked
+   * it before the file was built, leaving it without the executable bit); anything else directly.
+   */
+  private commandLine(args: readonly string[]): [string, string[]] {
+    let target = this.bin
+    try {
+      target = realpathSync(this.bin)
+    } catch {
+      // a dangling link fails below with the path in the message
+    }
+    return /\.[cm]?js$/.test(target) ? [process.execPath, [target, ...args]] : [this.bin, [...args]]
+  }
+
   /** Runs `dorm <args>` and resolves with its exit code and redacted output; never rejects on a non-zero exit. */
   run(args: readonly string[]): Promise<DormRun> {
     const fullArgs = this.options.settings === undefined ? [...args] : ['--settings', this.options.settings, ...args]
     const secrets = this.options.secrets ?? []
     return new Promise((resolveRun, reject) => {
+      const [file, argv] = this.commandLine(fullArgs)
       execFile(
-        this.bin,
-        fullArgs,
+        file,
+        argv,
         {
           cwd: this.options.cwd,
           env: this.childEnv(),
