@@ -6,7 +6,7 @@
  * stray `.*.dorm-tmp` file, never half a file under the final name.
  */
 import { randomBytes } from 'node:crypto'
-import { realpathSync } from 'node:fs'
+import { createWriteStream, realpathSync } from 'node:fs'
 import { chmod, link, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -208,9 +208,10 @@ export class FileSystemStorage implements Storage {
   }
 
   async #writeTemp(temp: string, source: Readable): Promise<void> {
-    const handle = await open(temp, 'wx', this.filePermissionsMode)
+    // 'wx': a fresh file, never an existing one or the target of a planted link
+    await pipeline(source, createWriteStream(temp, { flags: 'wx', mode: this.filePermissionsMode }))
+    const handle = await open(temp, 'r')
     try {
-      await pipeline(source, handle.createWriteStream({ autoClose: false }))
       await handle.sync()
     } finally {
       await handle.close()
