@@ -25,6 +25,8 @@ export interface MigrateReport {
   pending: string[]
   /** Why the run stopped, or null. `migration` is the one that failed, when one did. */
   error: { code: string; migration: string | null; message: string } | null
+  /** With --dry-run: each planned migration and the statements it would run (read by the GitHub Action). */
+  plan?: Array<{ app: string; name: string; sql: string[] }>
 }
 
 /** `--lock-timeout` as milliseconds (0 = none), or undefined when absent; throws on a bad value. */
@@ -120,6 +122,7 @@ export const migrateCommand: CommandSpec = {
     const dryRun = options.dryRun === true
     const json = options.format === 'json'
     const report: MigrateReport = { applied: [], unapplied: [], pending: [], error: null }
+    if (dryRun) report.plan = [] // dry-run plan with its SQL, for `migrate --dry-run --format json`
     let current: string | null = null
     const finish = (code: number): number => {
       if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
@@ -189,6 +192,14 @@ export const migrateCommand: CommandSpec = {
           },
         })
         if (dryRun && !json) printDryRun(io, plan, result.statements, target)
+        // dry-run plan with its SQL, for `migrate --dry-run --format json` (the GitHub Action's summary)
+        if (dryRun) {
+          report.plan = plan.map((step) => ({
+            app: step.migration.app,
+            name: step.migration.name,
+            sql: [...(result.statements.get(label(step)) ?? [])],
+          }))
+        }
         return finish(EXIT.ok)
       })
     } catch (err) {

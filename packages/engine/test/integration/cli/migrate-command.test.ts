@@ -85,6 +85,21 @@ describe.each(testBackends())('dorm migrate and friends on %s', (backend) => {
     expect(dry.stdout).toContain('--- SQL that would run for \'shop\' ---\nCREATE TABLE "shop_customer"')
     expect(dry.stdout).toMatch(/;\n/)
 
+    const dryJson = await dorm(project, ['migrate', '--dry-run', '--format', 'json'], env)
+    expect(dryJson.code).toBe(0)
+    const dryReport = JSON.parse(dryJson.stdout)
+    expect(dryReport).toMatchObject({
+      applied: [],
+      pending: ['shop.0001_initial', 'shop.0002_customer_email'],
+      error: null,
+    })
+    expect(dryReport.plan.map((step: { app: string; name: string }) => `${step.app}.${step.name}`)).toEqual([
+      'shop.0001_initial',
+      'shop.0002_customer_email',
+    ])
+    expect(dryReport.plan[0].sql[0]).toMatch(/^CREATE TABLE "shop_customer"/)
+    expect(dryReport.plan[1].sql).toContainEqual(expect.stringMatching(/ADD COLUMN "email" varchar\(200\)$/))
+
     const shown = await dorm(project, ['showmigrations'], env)
     expect(shown.stdout).toBe('shop\n  [ ] 0001_initial\n  [ ] 0002_customer_email\n')
 
