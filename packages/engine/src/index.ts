@@ -34,6 +34,7 @@ export {
   databaseAliases,
   getDatabaseSettings,
   getSettings,
+  migrationTableLockTimeoutMs,
   onSettingsChanged,
   readAfterWriteWindow,
   resetSettings,

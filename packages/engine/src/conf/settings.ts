@@ -49,7 +49,7 @@ export interface DormSettings {
   /** Storage backends by alias. */
   STORAGES?: Record<string, unknown>
   /** PostgreSQL `lock_timeout` (ms) `dorm migrate` sets for each migration; 0 or null disables. Default 10000. */
-  MIGRATION_LOCK_TIMEOUT_MS?: number | null
+  MIGRATION_TABLE_LOCK_TIMEOUT_MS?: number | null
   [key: string]: unknown
 }
 
@@ -63,7 +63,7 @@ const KNOWN_SETTINGS = [
   'QUERY_COUNT_WARN',
   'READ_AFTER_WRITE_WINDOW',
   'STORAGES',
-  'MIGRATION_LOCK_TIMEOUT_MS',
+  'MIGRATION_TABLE_LOCK_TIMEOUT_MS',
 ]
 
 const logger = getLogger('dorm.conf')
@@ -107,14 +107,14 @@ const readAfterWrite = new MemoizedSetting<number | null>({
   explicit: explicit('READ_AFTER_WRITE_WINDOW'),
 })
 
-// migrations: the lock_timeout of migration statements (MIGRATION_LOCK_TIMEOUT_MS)
+// migrations: the lock_timeout of migration statements (MIGRATION_TABLE_LOCK_TIMEOUT_MS)
 const migrationLockTimeout = new MemoizedSetting<number | null>({
-  name: 'MIGRATION_LOCK_TIMEOUT_MS',
-  envVar: 'DORM_MIGRATION_LOCK_TIMEOUT_MS',
+  name: 'MIGRATION_TABLE_LOCK_TIMEOUT_MS',
+  envVar: 'DORM_MIGRATION_TABLE_LOCK_TIMEOUT_MS',
   defaultValue: 10_000,
   parseEnv: (raw) => parseInteger(raw, 0),
   envHint: 'an integer number of milliseconds >= 0 (0 disables)',
-  explicit: explicit('MIGRATION_LOCK_TIMEOUT_MS'),
+  explicit: explicit('MIGRATION_TABLE_LOCK_TIMEOUT_MS'),
 })
 
 function invalid(key: string, value: unknown, requirement: string, fix: string): never {
@@ -175,11 +175,11 @@ function validateScalars(settings: DormSettings): void {
       )
     }
   }
-  if (has('MIGRATION_LOCK_TIMEOUT_MS') && settings.MIGRATION_LOCK_TIMEOUT_MS !== null) {
-    if (!isInteger(settings.MIGRATION_LOCK_TIMEOUT_MS) || settings.MIGRATION_LOCK_TIMEOUT_MS < 0) {
+  if (has('MIGRATION_TABLE_LOCK_TIMEOUT_MS') && settings.MIGRATION_TABLE_LOCK_TIMEOUT_MS !== null) {
+    if (!isInteger(settings.MIGRATION_TABLE_LOCK_TIMEOUT_MS) || settings.MIGRATION_TABLE_LOCK_TIMEOUT_MS < 0) {
       invalid(
-        'MIGRATION_LOCK_TIMEOUT_MS',
-        settings.MIGRATION_LOCK_TIMEOUT_MS,
+        'MIGRATION_TABLE_LOCK_TIMEOUT_MS',
+        settings.MIGRATION_TABLE_LOCK_TIMEOUT_MS,
         'an integer number of milliseconds >= 0 or null',
         'Use e.g. 10000 (the default) so a migration waits at most 10 s for a table lock, or 0 / null to wait forever.',
       )
@@ -482,15 +482,15 @@ export function readAfterWriteWindow(): number | null {
 
 /**
  * The PostgreSQL `lock_timeout` in ms that `dorm migrate` sets for every migration, or null when
- * disabled: MIGRATION_LOCK_TIMEOUT_MS > DORM_MIGRATION_LOCK_TIMEOUT_MS > 10000; 0 means null.
+ * disabled: MIGRATION_TABLE_LOCK_TIMEOUT_MS > DORM_MIGRATION_TABLE_LOCK_TIMEOUT_MS > 10000; 0 means null.
  *
  * @example
  * ```ts
- * configure({ MIGRATION_LOCK_TIMEOUT_MS: 2000 })
- * migrationLockTimeoutMs() // 2000
+ * configure({ MIGRATION_TABLE_LOCK_TIMEOUT_MS: 2000 })
+ * migrationTableLockTimeoutMs() // 2000
  * ```
  */
-export function migrationLockTimeoutMs(): number | null {
+export function migrationTableLockTimeoutMs(): number | null {
   const value = migrationLockTimeout.get()
   return value === null || value === 0 ? null : value
 }

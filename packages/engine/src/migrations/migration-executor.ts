@@ -2,10 +2,10 @@
  * Applies and unapplies migrations on one alias: plans (forwards to the leaves or a target,
  * backwards to a target or `zero`), runs each file atomically with its recorder row, fakes, and
  * dry-runs (every statement collected, nothing written). On PostgreSQL each migration runs under
- * a `lock_timeout` (MIGRATION_LOCK_TIMEOUT_MS, default 10 s), so a statement that cannot get its
+ * a `lock_timeout` (MIGRATION_TABLE_LOCK_TIMEOUT_MS, default 10 s), so a statement that cannot get its
  * table lock gives up instead of queueing every query of the app behind it.
  */
-import { migrationLockTimeoutMs } from '../conf/settings.js'
+import { migrationTableLockTimeoutMs } from '../conf/settings.js'
 import type { DatabaseConnection } from '../db/connection.js'
 import { getLogger } from '../db/logging.js'
 import { atomic } from '../db/transaction.js'
@@ -42,7 +42,7 @@ export interface RunOptions {
   onStep?: (step: PlanStep, phase: 'start' | 'done') => void
   /**
    * PostgreSQL `lock_timeout` (ms) for each migration's statements: `SET LOCAL` in an atomic
-   * migration, `SET` + `RESET` around a non-atomic one. Default: the MIGRATION_LOCK_TIMEOUT_MS
+   * migration, `SET` + `RESET` around a non-atomic one. Default: the MIGRATION_TABLE_LOCK_TIMEOUT_MS
    * setting (10000); 0 or null waits forever. A statement that times out raises
    * {@link MigrationLockNotAvailable}.
    */
@@ -231,7 +231,7 @@ export class MigrationExecutor {
   /** The lock_timeout for a step, or null when none is set (not PostgreSQL, dry-run, fake, disabled). */
   #lockTimeout(options: RunOptions): number | null {
     if (this.connection.vendor !== 'postgresql' || options.dryRun || options.fake) return null
-    const ms = options.lockTimeoutMs === undefined ? migrationLockTimeoutMs() : options.lockTimeoutMs
+    const ms = options.lockTimeoutMs === undefined ? migrationTableLockTimeoutMs() : options.lockTimeoutMs
     return ms === null || ms === 0 ? null : ms
   }
 

@@ -53,7 +53,7 @@ export class MigrationLockNotAvailable extends MigrationError {
     super(
       `Migration ${details.migration} stopped: ${statement} waited${waited} for a lock (lock_timeout): ` +
         `another transaction holds a lock on ${on}; retry when it ends or raise --lock-timeout ` +
-        `(setting MIGRATION_LOCK_TIMEOUT_MS). ${state}`,
+        `(setting MIGRATION_TABLE_LOCK_TIMEOUT_MS). ${state}`,
       { cause },
     )
     Object.defineProperty(this, 'code', { value: 'LOCK_NOT_AVAILABLE' })

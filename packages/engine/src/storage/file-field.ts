@@ -220,6 +220,8 @@ export class FileField<const O extends FileFieldOptions = FileFieldOptions> exte
     const { storage, deleteFileWithRow, ...options } = this.options as FileFieldOptions
     void deleteFileWithRow
     const kept: Record<string, unknown> = { ...options, maxLength: this.maxLength }
+    // a function cannot be written into a migration; only the database shape matters there
+    if (typeof options.uploadTo !== 'string') delete kept.uploadTo
     if (typeof storage === 'string') kept.storage = storage
     return { kind: this.kind, options: kept as FieldOptions<FieldFile> }
   }

@@ -85,7 +85,7 @@ export const migrateCommand: CommandSpec = {
     'record in dorm_migrations. With a target (a migration name, its number, or "zero") it rolls the',
     'app back. On PostgreSQL, concurrent runs wait for each other on an advisory lock, at most',
     'MIGRATION_LOCK_TIMEOUT seconds (exit 3 on timeout, naming the session that holds it).',
-    'Each migration runs with lock_timeout = MIGRATION_LOCK_TIMEOUT_MS (default 10000 ms; 0 or null',
+    'Each migration runs with lock_timeout = MIGRATION_TABLE_LOCK_TIMEOUT_MS (default 10000 ms; 0 or null',
     'disables; --lock-timeout overrides it): a statement that cannot get its table lock in time stops',
     'the run with exit 3 instead of blocking every query on that table while it waits.',
     '',
@@ -106,7 +106,8 @@ export const migrateCommand: CommandSpec = {
     { flags: '--database <alias>', description: 'database alias (default: MIGRATION_DATABASE_URL, else default)' },
     {
       flags: '--lock-timeout <ms>',
-      description: 'PostgreSQL lock_timeout per migration in ms (default MIGRATION_LOCK_TIMEOUT_MS, 10000; 0 = none)',
+      description:
+        'PostgreSQL lock_timeout per migration in ms (default MIGRATION_TABLE_LOCK_TIMEOUT_MS, 10000; 0 = none)',
     },
     {
       flags: '--format <format>',

@@ -70,13 +70,13 @@ describe.runIf(postgres)('the lock_timeout of migrations on PostgreSQL', () => {
     expect(after.rows[0]?.lock_timeout).toBe('0')
   })
 
-  it('follows MIGRATION_LOCK_TIMEOUT_MS (default 10 s) and sets nothing when it is 0', async () => {
+  it('follows MIGRATION_TABLE_LOCK_TIMEOUT_MS (default 10 s) and sets nothing when it is 0', async () => {
     const seen: string[] = []
     const probing = inline('0002_probe', [probe(seen)], { dependencies: [['inline', '0001_initial']] })
     const executor = new MigrationExecutor(getConnection(), [initial, probing])
     await executor.run(await executor.plan())
     for (const setting of [0, 2500]) {
-      configure({ MIGRATION_LOCK_TIMEOUT_MS: setting })
+      configure({ MIGRATION_TABLE_LOCK_TIMEOUT_MS: setting })
       await executor.run(await executor.plan('inline', '0001'))
       await executor.run(await executor.plan())
     }
@@ -114,7 +114,7 @@ describe.runIf(postgres)('the lock_timeout of migrations on PostgreSQL', () => {
         expect(locked.message).toContain(
           'Migration inline.0002_score stopped: the statement `ALTER TABLE "inline_item" ADD COLUMN "score" integer` ' +
             'waited more than 200 ms for a lock (lock_timeout): another transaction holds a lock on inline_item; ' +
-            'retry when it ends or raise --lock-timeout (setting MIGRATION_LOCK_TIMEOUT_MS).',
+            'retry when it ends or raise --lock-timeout (setting MIGRATION_TABLE_LOCK_TIMEOUT_MS).',
         )
         expect(locked.message).toContain(
           atomic ? 'Nothing of inline.0002_score was applied or recorded.' : 'atomic: false',

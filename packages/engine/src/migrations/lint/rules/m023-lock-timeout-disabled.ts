@@ -1,6 +1,6 @@
 /**
  * DORM-M023: a RunSQL that switches off the protection `dorm migrate` gives every migration on
- * PostgreSQL. dorm sets `lock_timeout` itself (MIGRATION_LOCK_TIMEOUT_MS, default 10 s), so a DDL
+ * PostgreSQL. dorm sets `lock_timeout` itself (MIGRATION_TABLE_LOCK_TIMEOUT_MS, default 10 s), so a DDL
  * statement stuck behind a long transaction gives up instead of queueing every query of the table
  * behind it; `SET lock_timeout = 0` or a reset to the server default (usually 0: wait forever)
  * undoes that, and `SET statement_timeout = 0` lifts the bound a role or database may set.
@@ -63,12 +63,12 @@ export const lockTimeoutDisabled: LintRule = {
     return [
       {
         message:
-          `${what}: dorm migrate sets lock_timeout for every migration (MIGRATION_LOCK_TIMEOUT_MS, default 10 s) ` +
+          `${what}: dorm migrate sets lock_timeout for every migration (MIGRATION_TABLE_LOCK_TIMEOUT_MS, default 10 s) ` +
           'so a statement that waits behind a long transaction gives up; without it, the statement queues ' +
           'every read and write of its table behind it for as long as it waits.',
         help:
           'Remove the statement. If this migration really needs a longer wait, run it with ' +
-          '`dorm migrate --lock-timeout <ms>` (or raise MIGRATION_LOCK_TIMEOUT_MS), or set a larger finite ' +
+          '`dorm migrate --lock-timeout <ms>` (or raise MIGRATION_TABLE_LOCK_TIMEOUT_MS), or set a larger finite ' +
           "value (SET LOCAL lock_timeout = '30s'); if a lock wait timed out, retry when the blocking transaction ends.",
       },
     ]
