@@ -1,12 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { configure, resetSettings } from '../conf/settings.js'
+import { defineModel } from '../models/model.js'
+import { FileField } from '../storage/file-field.js'
 import { doctorContext } from './doctor-check.js'
 import { checkStorages } from './storages-check.js'
 
-const codes = (env: Record<string, string> = {}) => checkStorages(doctorContext(env)).map((f) => f.code)
+const media = mkdtempSync(join(tmpdir(), 'dorm-doctor-media-'))
+const Upload = defineModel('doctorstorage.Upload', { fields: { file: new FileField() } })
+
+const codes = (env: Record<string, string> = {}) =>
+  checkStorages({ ...doctorContext(env), models: [] }).map((f) => f.code)
 
 describe('checkStorages', () => {
   afterEach(() => resetSettings())
+  afterAll(() => rmSync(media, { recursive: true, force: true }))
 
   it('is quiet without STORAGES and for a well-formed one', () => {
     expect(codes()).toEqual([])
@@ -14,7 +24,7 @@ describe('checkStorages', () => {
     expect(codes()).toEqual([])
     configure({
       STORAGES: {
-        default: { BACKEND: 'filesystem', OPTIONS: { location: '/var/app/media' } },
+        default: { BACKEND: 'filesystem', OPTIONS: { location: media } },
         uploads: { BACKEND: 's3', OPTIONS: { bucket: 'uploads', endpoint: 'https://s3.example.com' } },
         dev: { BACKEND: 's3', OPTIONS: { bucket: 'dev', endpoint: 'http://localhost:9000' } },
       },
@@ -60,5 +70,30 @@ describe('checkStorages', () => {
   it('notes a filesystem storage without a location and skips custom backends', () => {
     configure({ STORAGES: { default: { BACKEND: 'filesystem' }, custom: { BACKEND: class Custom {} } } })
     expect(checkStorages(doctorContext({}))).toEqual([expect.objectContaining({ level: 'note', code: 'DORM-D015' })])
+  })
+
+  it('warns when a filesystem location is missing or not a directory', () => {
+    const file = join(media, 'a-file')
+    writeFileSync(file, 'x')
+    configure({
+      STORAGES: {
+        default: { BACKEND: 'filesystem', OPTIONS: { location: join(media, 'not-mounted') } },
+        other: { BACKEND: 'filesystem', OPTIONS: { location: file } },
+      },
+    })
+    const findings = checkStorages(doctorContext({}))
+    expect(findings.map((f) => [f.level, f.code])).toEqual([
+      ['warning', 'DORM-D020'],
+      ['warning', 'DORM-D020'],
+    ])
+    expect(findings[0]?.message).toContain('does not exist (is the volume mounted?); uploads will fail')
+    expect(findings[1]?.message).toContain(`location '${file}' is not a directory`)
+  })
+
+  it('notes a FileField in use while STORAGES is empty', () => {
+    expect(checkStorages({ ...doctorContext({}), models: [] })).toEqual([])
+    const [finding] = checkStorages({ ...doctorContext({}), models: [Upload] })
+    expect(finding).toMatchObject({ level: 'note', code: 'DORM-D021' })
+    expect(finding?.message).toContain('FileField in use (doctorstorage.Upload.file) but STORAGES is empty')
   })
 })

@@ -1,14 +1,17 @@
 /**
- * The shape of STORAGES (dorm has no storage backends yet, so only what the settings say is
- * checked): DORM-D010 entries but no `default`, DORM-D011 an entry without BACKEND, and for S3
- * DORM-D012 credentials written into the settings, DORM-D013 a plain-HTTP endpoint to a remote host,
- * DORM-D014 no bucket (warnings); DORM-D015 a filesystem storage without `location` (note).
+ * The shape of STORAGES: DORM-D010 entries but no `default`, DORM-D011 an entry without BACKEND,
+ * and for S3 DORM-D012 credentials written into the settings, DORM-D013 a plain-HTTP endpoint to a
+ * remote host, DORM-D014 no bucket (warnings); DORM-D015 a filesystem storage without `location`
+ * (note), DORM-D020 a filesystem `location` that is not a writable directory (warning), DORM-D021
+ * a FileField in use while STORAGES is empty, so files go to `./media` (note).
  *
  * Options are read from the entry's OPTIONS (or the entry itself), under the camelCase names of the
  * API and the snake_case ones of the Python original. A credential whose value equals an
  * environment variable's was read from the environment, which is what the deploy checklist asks
  * for, so only literals count as hard-coded.
  */
+import { accessSync, constants, statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { type DoctorContext, type DoctorFinding, isLocalHost, note, warning } from './doctor-check.js'
 
 const ACCESS_KEYS = ['accessKeyId', 'accessKey', 'access_key', 'secretAccessKey', 'secretKey', 'secret_key']
@@ -28,7 +31,8 @@ type Entry = Record<string, unknown>
  */
 export function checkStorages(context: DoctorContext): DoctorFinding[] {
   const storages = context.settings.STORAGES
-  if (storages === undefined || storages === null || Object.keys(storages).length === 0) return []
+  if (storages === undefined || storages === null || Object.keys(storages).length === 0)
+    return checkImplicitStorage(context)
   const findings: DoctorFinding[] = []
   if (!Object.hasOwn(storages, 'default')) {
     findings.push(
@@ -60,6 +64,8 @@ export function checkStorages(context: DoctorContext): DoctorFinding[] {
             'so a redeploy does not lose uploads.',
         ),
       )
+    } else if (/filesystem/i.test(backend) && typeof options.location === 'string') {
+      findings.push(...checkLocation(where, options.location))
     }
   }
   return findings
@@ -107,4 +113,42 @@ function hostOf(url: string): string {
   } catch {
     return url
   }
+}
+
+function checkImplicitStorage(context: DoctorContext): DoctorFinding[] {
+  const fileFields = context.models.flatMap((model) =>
+    model.meta.fields.filter((field) => field.kind === 'FileField').map((field) => field.describe()),
+  )
+  if (fileFields.length === 0) return []
+  return [
+    note(
+      'DORM-D021',
+      `FileField in use (${fileFields.join(', ')}) but STORAGES is empty, so files go to ./media under the ` +
+        "working directory. Set STORAGES.default, e.g. { BACKEND: 'filesystem', OPTIONS: { location: " +
+        "'/var/app/media' } } on a persistent volume, or an S3 bucket.",
+    ),
+  ]
+}
+
+function checkLocation(where: string, location: string): DoctorFinding[] {
+  const path = resolve(location)
+  const stats = statSync(path, { throwIfNoEntry: false })
+  let problem: string | undefined
+  if (stats === undefined) problem = 'does not exist (is the volume mounted?)'
+  else if (!stats.isDirectory()) problem = 'is not a directory'
+  else {
+    try {
+      accessSync(path, constants.W_OK | constants.X_OK)
+    } catch {
+      problem = 'is not writable by this process'
+    }
+  }
+  if (problem === undefined) return []
+  return [
+    warning(
+      'DORM-D020',
+      `${where}: location '${path}' ${problem}; uploads will fail. Point OPTIONS.location at a writable ` +
+        'directory on a persistent volume.',
+    ),
+  ]
 }
