@@ -19,6 +19,8 @@
  * | DORM-D017 | note | max_connections could not be read |
  * | DORM-D018 | warning | PREPARE_THRESHOLD not null behind a pooler |
  * | DORM-D019 | warning | migrations through a pooler (MIGRATION_DATABASE_URL or the default alias) |
+ * | DORM-D020 | warning | a filesystem storage `location` that is missing, not a directory or not writable |
+ * | DORM-D021 | note | a FileField in use while STORAGES is empty (files go to ./media) |
  */
 import { getConnection } from '../db/connection-registry.js'
 import { OperationalError } from '../errors.js'
