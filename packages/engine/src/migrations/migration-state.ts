@@ -75,6 +75,15 @@ export class ProjectState {
     this.#rendered = undefined
   }
 
+  /**
+   * The table of a model as of this state, without rendering it (the same rule as ModelMeta:
+   * `dbTable`, else `<app>_<model>` lowercased).
+   */
+  tableName(app: string, name: string): string {
+    const model = this.get(app, name)
+    return model.options.dbTable ?? `${model.app.toLowerCase()}_${model.name.toLowerCase()}`
+  }
+
   /** A model class (meta only) as of this state; relations resolve against this state's models. */
   render(app: string, name: string): ModelClassLike {
     const key = modelKey(app, name)

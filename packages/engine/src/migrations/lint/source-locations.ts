@@ -4,6 +4,7 @@
  * TypeScript compiler API, never evaluated; an unusual shape (operations built in a loop, spread
  * from a helper) falls back to line 1, column 1.
  */
+import { createRequire } from 'node:module'
 import type * as TS from 'typescript'
 
 /** Where one element of the `operations` array starts (1-based). */
@@ -27,8 +28,9 @@ export const UNKNOWN_LOCATION: OperationLocation = { line: 1, column: 1, endLine
 let compiler: Promise<typeof TS> | undefined
 
 async function loadCompiler(): Promise<typeof TS> {
-  // loaded on first use: the compiler is large and only the linter needs it
-  compiler ??= import('typescript').then((m) => ((m as unknown as { default?: typeof TS }).default ?? m) as typeof TS)
+  // loaded on first use: the compiler is large and only the linter needs it. require(), not
+  // import(): importing the 9 MB CommonJS file from ESM makes Node scan it for named exports first
+  compiler ??= Promise.resolve(createRequire(import.meta.url)('typescript') as typeof TS)
   return compiler
 }
 

@@ -5,7 +5,7 @@ import type { LintRule, OperationContext, RuleHit } from '../lint-rule.js'
 
 function tableOf(ctx: OperationContext, modelName: string): string {
   try {
-    return ctx.before.render(ctx.migration.app, modelName).meta.dbTable
+    return ctx.before.tableName(ctx.migration.app, modelName)
   } catch {
     return `the ${modelName} table`
   }

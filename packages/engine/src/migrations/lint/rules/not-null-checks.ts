@@ -106,6 +106,28 @@ function applyOperation(book: CheckBook, app: string, op: OperationLike, state: 
   }
 }
 
+/** The book of each history array (the linter grows one array as it replays), kept up to date incrementally. */
+const historyBooks = new WeakMap<readonly Migration[], { applied: number; book: CheckBook }>()
+
+/**
+ * A copy of the checks the earlier migrations left. The linter appends to one history array as it
+ * replays, so the book follows it incrementally: a project with many SET NOT NULL stays linear.
+ */
+function historyBook(ctx: OperationContext): CheckBook {
+  const migrations: readonly Migration[] = ctx.history ?? []
+  let entry = historyBooks.get(migrations)
+  if (entry === undefined || entry.applied > migrations.length) {
+    entry = { applied: 0, book: new Map() }
+    historyBooks.set(migrations, entry)
+  }
+  // later states would name renamed tables wrongly; the state before this operation is the best guess
+  for (; entry.applied < migrations.length; entry.applied++) {
+    const migration = migrations[entry.applied] as Migration
+    for (const op of migration.operations) applyOperation(entry.book, migration.app, op as OperationLike, ctx.before)
+  }
+  return new Map([...entry.book].map(([key, check]) => [key, { ...check }]))
+}
+
 /**
  * Whether a validated `CHECK (column IS NOT NULL)` on `table` exists at this point: one declared
  * with the model (CreateModel `constraints`), added by AddConstraint without `notValid` or by
@@ -123,12 +145,7 @@ export function hasValidatedNotNullCheck(
   column: string,
   earlierStatements: readonly string[] = [],
 ): boolean {
-  const book: CheckBook = new Map()
-  const migrations: readonly Migration[] = ctx.history ?? []
-  // later states would name renamed tables wrongly; the state before this operation is the best guess
-  for (const migration of migrations) {
-    for (const op of migration.operations) applyOperation(book, migration.app, op as OperationLike, ctx.before)
-  }
+  const book = historyBook(ctx)
   for (const op of ctx.migration.operations.slice(0, ctx.index)) {
     applyOperation(book, ctx.migration.app, op as OperationLike, ctx.before)
   }

@@ -174,13 +174,7 @@ export function existedBefore(ctx: OperationContext, modelName: string): boolean
  */
 export function tableOf(state: ProjectState, app: string, modelName: string): string | undefined {
   if (!state.has(app, modelName)) return undefined
-  try {
-    return state.render(app, modelName).meta.dbTable
-  } catch {
-    // a relation to a model the state lacks: the table name is still knowable from the options
-    const model = state.get(app, modelName)
-    return model.options.dbTable ?? `${app}_${model.name}`.toLowerCase()
-  }
+  return state.tableName(app, modelName)
 }
 
 /**
