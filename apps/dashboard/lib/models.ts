@@ -45,7 +45,13 @@ export const Environment = defineModel('dashboard.Environment', {
 export const ApiKey = defineModel('dashboard.ApiKey', {
   fields: {
     environment: new ForeignKey(() => Environment, { onDelete: 'CASCADE', relatedName: 'keys' }),
-    kind: new CharField({ maxLength: 8, choices: [['ingest', 'ingest'], ['ci', 'ci']] }),
+    kind: new CharField({
+      maxLength: 8,
+      choices: [
+        ['ingest', 'ingest'],
+        ['ci', 'ci'],
+      ],
+    }),
     label: new CharField({ maxLength: 100, default: '' }),
     prefix: new CharField({ maxLength: 16 }),
     secret_hash: new CharField({ maxLength: 64, unique: true }),
@@ -63,7 +69,9 @@ export const Service = defineModel('dashboard.Service', {
     first_seen_at: new DateTimeField(),
     last_seen_at: new DateTimeField(),
   },
-  meta: { constraints: [new UniqueConstraint({ fields: ['environment', 'name'], name: 'dashboard_service_env_name_uniq' })] },
+  meta: {
+    constraints: [new UniqueConstraint({ fields: ['environment', 'name'], name: 'dashboard_service_env_name_uniq' })],
+  },
 })
 
 /** An accepted ingest batch: a batch id seen again is acknowledged and not stored twice. */
@@ -145,7 +153,14 @@ export const QueryRollup = defineModel('dashboard.QueryRollup', {
     alias: new CharField({ maxLength: 200 }),
     route: new CharField({ maxLength: 500, default: '' }),
     fingerprint: new CharField({ maxLength: 16 }),
-    resolution: new CharField({ maxLength: 2, choices: [['1m', '1m'], ['1h', '1h'], ['1d', '1d']] }),
+    resolution: new CharField({
+      maxLength: 2,
+      choices: [
+        ['1m', '1m'],
+        ['1h', '1h'],
+        ['1d', '1d'],
+      ],
+    }),
     bucket_start: new DateTimeField(),
     count: new BigIntegerField(),
     total_ms: new FloatField(),
