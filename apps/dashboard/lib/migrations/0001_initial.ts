@@ -1,0 +1,247 @@
+import {
+  BigAutoField,
+  BigIntegerField,
+  BooleanField,
+  CharField,
+  DateTimeField,
+  FloatField,
+  ForeignKey,
+  Index,
+  IntegerField,
+  JSONField,
+  TextField,
+  UniqueConstraint,
+} from '@dorm/engine'
+import { CreateModel, migration } from '@dorm/engine/migrations'
+
+export default migration({
+  operations: [
+    new CreateModel({
+      name: 'Environment',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        name: new CharField({ maxLength: 64, unique: true }),
+        created_at: new DateTimeField(),
+      },
+      options: { ordering: ['name'] },
+    }),
+    new CreateModel({
+      name: 'ApiKey',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        environment: new ForeignKey('dashboard.Environment', { onDelete: 'CASCADE', relatedName: 'keys' }),
+        kind: new CharField({
+          maxLength: 8,
+          choices: [
+            ['ingest', 'ingest'],
+            ['ci', 'ci'],
+          ],
+        }),
+        label: new CharField({ maxLength: 100, default: '' }),
+        prefix: new CharField({ maxLength: 16 }),
+        secret_hash: new CharField({ maxLength: 64, unique: true }),
+        created_at: new DateTimeField(),
+        last_used_at: new DateTimeField({ null: true }),
+        revoked_at: new DateTimeField({ null: true }),
+      },
+    }),
+    new CreateModel({
+      name: 'Service',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        environment: new ForeignKey('dashboard.Environment', { onDelete: 'CASCADE', relatedName: 'services' }),
+        name: new CharField({ maxLength: 200 }),
+        first_seen_at: new DateTimeField(),
+        last_seen_at: new DateTimeField(),
+      },
+      options: {
+        constraints: [
+          new UniqueConstraint({ fields: ['environment', 'name'], name: 'dashboard_service_env_name_uniq' }),
+        ],
+      },
+    }),
+    new CreateModel({
+      name: 'IngestBatch',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        environment: new ForeignKey('dashboard.Environment', { onDelete: 'CASCADE' }),
+        batch_id: new CharField({ maxLength: 100 }),
+        received_at: new DateTimeField(),
+        accepted: new IntegerField(),
+        rejected: new IntegerField(),
+        dropped: new IntegerField({ default: 0 }),
+      },
+      options: {
+        indexes: [new Index({ fields: ['received_at'], name: 'dashboard_batch_received_idx' })],
+        constraints: [
+          new UniqueConstraint({ fields: ['environment', 'batch_id'], name: 'dashboard_batch_env_id_uniq' }),
+        ],
+      },
+    }),
+    new CreateModel({
+      name: 'HealthSample',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        service: new ForeignKey('dashboard.Service', { onDelete: 'CASCADE' }),
+        alias: new CharField({ maxLength: 200 }),
+        at: new DateTimeField(),
+        status: new CharField({ maxLength: 8 }),
+        elapsed_ms: new FloatField(),
+        error: new TextField({ null: true }),
+      },
+      options: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_health_service_at_idx' })] },
+    }),
+    new CreateModel({
+      name: 'PoolSample',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        service: new ForeignKey('dashboard.Service', { onDelete: 'CASCADE' }),
+        alias: new CharField({ maxLength: 200 }),
+        instance: new CharField({ maxLength: 220 }),
+        at: new DateTimeField(),
+        vendor: new CharField({ maxLength: 16 }),
+        max: new IntegerField(),
+        size: new IntegerField(),
+        in_use: new IntegerField(),
+        idle: new IntegerField(),
+        waiting: new IntegerField(),
+        checkouts: new BigIntegerField(),
+        timeouts: new BigIntegerField(),
+        wait_ms: new FloatField(),
+        wait_histogram: new JSONField(),
+        restarted: new BooleanField({ default: false }),
+        cumulative: new JSONField(),
+        process_started_at: new DateTimeField(),
+      },
+      options: {
+        indexes: [
+          new Index({ fields: ['service', 'alias', 'at'], name: 'dashboard_pool_service_alias_at_idx' }),
+          new Index({ fields: ['at'], name: 'dashboard_pool_at_idx' }),
+        ],
+      },
+    }),
+    new CreateModel({
+      name: 'QueryTemplate',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        fingerprint: new CharField({ maxLength: 16, unique: true }),
+        template: new TextField(),
+        first_seen_at: new DateTimeField(),
+      },
+    }),
+    new CreateModel({
+      name: 'QueryRollup',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        service: new ForeignKey('dashboard.Service', { onDelete: 'CASCADE' }),
+        alias: new CharField({ maxLength: 200 }),
+        route: new CharField({ maxLength: 500, default: '' }),
+        fingerprint: new CharField({ maxLength: 16 }),
+        resolution: new CharField({
+          maxLength: 2,
+          choices: [
+            ['1m', '1m'],
+            ['1h', '1h'],
+            ['1d', '1d'],
+          ],
+        }),
+        bucket_start: new DateTimeField(),
+        count: new BigIntegerField(),
+        total_ms: new FloatField(),
+        max_ms: new FloatField(),
+        errors: new BigIntegerField(),
+        histogram: new JSONField(),
+      },
+      options: {
+        indexes: [
+          new Index({ fields: ['resolution', 'bucket_start'], name: 'dashboard_rollup_res_bucket_idx' }),
+          new Index({ fields: ['fingerprint', 'resolution', 'bucket_start'], name: 'dashboard_rollup_fp_idx' }),
+        ],
+        constraints: [
+          new UniqueConstraint({
+            fields: ['service', 'alias', 'route', 'fingerprint', 'resolution', 'bucket_start'],
+            name: 'dashboard_rollup_key_uniq',
+          }),
+        ],
+      },
+    }),
+    new CreateModel({
+      name: 'SlowQuery',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        service: new ForeignKey('dashboard.Service', { onDelete: 'CASCADE' }),
+        alias: new CharField({ maxLength: 200 }),
+        route: new CharField({ maxLength: 500, default: '' }),
+        fingerprint: new CharField({ maxLength: 16 }),
+        at: new DateTimeField(),
+        elapsed_ms: new FloatField(),
+        threshold_ms: new FloatField(),
+        error: new TextField({ null: true }),
+      },
+      options: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_slow_service_at_idx' })] },
+    }),
+    new CreateModel({
+      name: 'RequestSample',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        service: new ForeignKey('dashboard.Service', { onDelete: 'CASCADE' }),
+        at: new DateTimeField(),
+        method: new CharField({ maxLength: 16 }),
+        route: new CharField({ maxLength: 500 }),
+        status: new IntegerField({ null: true }),
+        duration_ms: new FloatField(),
+        query_count: new IntegerField(),
+        query_ms: new FloatField(),
+        pool_wait_ms: new FloatField(),
+        nplusone: new JSONField(),
+        over_budget: new BooleanField({ default: false }),
+        reason: new CharField({ maxLength: 16 }),
+      },
+      options: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_request_service_at_idx' })] },
+    }),
+    new CreateModel({
+      name: 'EventRecord',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        service: new ForeignKey('dashboard.Service', { onDelete: 'CASCADE' }),
+        at: new DateTimeField(),
+        type: new CharField({ maxLength: 32 }),
+        alias: new CharField({ maxLength: 200, null: true }),
+        data: new JSONField(),
+      },
+      options: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_event_service_at_idx' })] },
+    }),
+    new CreateModel({
+      name: 'Deployment',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        environment: new ForeignKey('dashboard.Environment', { onDelete: 'CASCADE', relatedName: 'deployments' }),
+        status: new CharField({ maxLength: 16 }),
+        repository: new CharField({ maxLength: 500, null: true }),
+        git_sha: new CharField({ maxLength: 100, null: true }),
+        ref: new CharField({ maxLength: 500, null: true }),
+        pull_request: new IntegerField({ null: true }),
+        run_url: new CharField({ maxLength: 2000, null: true }),
+        finished_at: new DateTimeField(),
+        received_at: new DateTimeField(),
+        errors: new IntegerField({ default: 0 }),
+        warnings: new IntegerField({ default: 0 }),
+        drift: new BooleanField({ null: true }),
+        applied: new JSONField(),
+        report: new JSONField(),
+      },
+      options: {
+        indexes: [new Index({ fields: ['environment', 'finished_at'], name: 'dashboard_deploy_env_at_idx' })],
+      },
+    }),
+    new CreateModel({
+      name: 'Session',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        token_hash: new CharField({ maxLength: 64, unique: true }),
+        created_at: new DateTimeField(),
+        expires_at: new DateTimeField(),
+      },
+    }),
+  ],
+})
