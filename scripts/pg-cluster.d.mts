@@ -53,3 +53,9 @@ export function getFreePort(): Promise<number>
  * this process is root) or directly: e.g. to run `pg_basebackup` for a replica.
  */
 export function asServerUser(binDir: string, bin: string, args: string[]): [command: string, args: string[]]
+
+/** Environment for server commands: the caller's PG* variables removed, LC_ALL=C.UTF-8. */
+export function serverEnv(): NodeJS.ProcessEnv
+
+/** Runs a command to completion with {@link serverEnv}; resolves with its output, rejects with it in the message. */
+export function run(command: string, args: string[], options?: { cwd?: string }): Promise<string>

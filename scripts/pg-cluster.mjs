@@ -41,7 +41,7 @@ function log(message) {
 }
 
 /** Environment for server commands: none of the caller's PG* variables (PGDATA, PGPORT...) leak in. */
-function serverEnv() {
+export function serverEnv() {
   const env = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('PG') && value !== undefined) env[key] = value
@@ -149,7 +149,7 @@ export function asServerUser(binDir, bin, args) {
  * @param {{ cwd?: string }} [options]
  * @returns {Promise<string>}
  */
-function run(command, args, { cwd } = {}) {
+export function run(command, args, { cwd } = {}) {
   return new Promise((resolveRun, reject) => {
     const child = spawn(command, args, { cwd, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''

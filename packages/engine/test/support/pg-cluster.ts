@@ -21,5 +21,7 @@ export {
   type PgCluster,
   type PgClusterOptions,
   type PgStopMode,
+  run as runServerCommand,
+  serverEnv,
   startPgCluster,
 } from '../../../../scripts/pg-cluster.mjs'

@@ -20,11 +20,11 @@
  * await primary.stop()
  * ```
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
-import { asServerUser, getFreePort, type PgCluster } from './pg-cluster.js'
+import { asServerUser, getFreePort, type PgCluster, runServerCommand, serverEnv } from './pg-cluster.js'
 
 /** A running streaming replica. Superuser `postgres`, trust auth, read-only (hot standby). */
 export interface PgReplica {
@@ -49,32 +49,6 @@ export interface PgReplicaOptions {
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-
-/** Server commands get none of the caller's PG* variables (PGDATA, PGPORT...). */
-function serverEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('PG')) env[key] = value
-  env.LC_ALL = 'C.UTF-8'
-  return env
-}
-
-function run(command: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      output += chunk
-    })
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve(output)
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}:\n${output.trim()}`))
-    })
-  })
-}
 
 function tail(file: string, lines = 40): string {
   try {
@@ -135,7 +109,7 @@ export async function startPgReplica(primary: PgCluster, options: PgReplicaOptio
 
   const pgCtl = (args: string[]) => {
     const [command, fullArgs] = asServerUser(binDir, 'pg_ctl', ['-D', dataDir, ...args])
-    return run(command, fullArgs, baseDir)
+    return runServerCommand(command, fullArgs, { cwd: baseDir })
   }
   const stopSync = () => {
     try {
@@ -169,7 +143,7 @@ export async function startPgReplica(primary: PgCluster, options: PgReplicaOptio
       'fast', // no waiting for a spread checkpoint
       '--no-sync',
     ])
-    await run(backup, backupArgs, baseDir)
+    await runServerCommand(backup, backupArgs, { cwd: baseDir })
     appendFileSync(
       join(dataDir, 'postgresql.conf'),
       [
