@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileNotFound, FileSystemStorage, StorageError, SuspiciousFileOperation } from '../../../src/storage/index.js'
+import { generatedStream } from '../../support/generated-stream.js'
 
 let base: string
 let location: string
@@ -187,24 +188,8 @@ describe('FileSystemStorage with a large file', () => {
   const TOTAL = 200 * MIB
 
   it('saves and reads back 200 MB with flat memory', async () => {
-    // views into one random block at shifting offsets: every chunk differs, none is a new allocation
     const CHUNK = 64 * 1024
-    const pattern = randomBytes(MIB + CHUNK)
-    const expected = createHash('sha256')
-    let produced = 0
-    const source = new Readable({
-      read() {
-        if (produced >= TOTAL) {
-          this.push(null)
-          return
-        }
-        const offset = ((produced / CHUNK) * 4099) % MIB
-        const chunk = pattern.subarray(offset, offset + CHUNK)
-        produced += CHUNK
-        expected.update(chunk)
-        this.push(chunk)
-      },
-    })
+    const { stream: source, digest } = generatedStream(TOTAL, CHUNK)
     const before = process.memoryUsage()
     let peakRss = before.rss
     let peakBuffers = before.arrayBuffers
@@ -223,7 +208,7 @@ describe('FileSystemStorage with a large file', () => {
         read += (chunk as Buffer).length
       }
       expect(read).toBe(TOTAL)
-      expect(actual.digest('hex')).toBe(expected.digest('hex'))
+      expect(actual.digest('hex')).toBe(digest())
       await storage.delete(name)
     } finally {
       clearInterval(sampler)

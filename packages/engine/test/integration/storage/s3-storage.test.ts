@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { Readable } from 'node:stream'
+import { createHash } from 'node:crypto'
+import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileNotFound, S3Storage, type S3StorageOptions, SuspiciousFileOperation } from '../../../src/storage/index.js'
+import { generatedStream } from '../../support/generated-stream.js'
 import { startS3Server, type TestS3Server } from '../../support/s3-server.js'
 
 let s3: TestS3Server
@@ -107,23 +108,7 @@ describe('S3Storage against a real S3-compatible server', () => {
   it('uploads a 50 MB stream in parts and reads it back intact', async () => {
     const MIB = 1024 * 1024
     const TOTAL = 50 * MIB
-    const CHUNK = 256 * 1024
-    const pattern = randomBytes(MIB + CHUNK)
-    const expected = createHash('sha256')
-    let produced = 0
-    const source = new Readable({
-      read() {
-        if (produced >= TOTAL) {
-          this.push(null)
-          return
-        }
-        const offset = ((produced / CHUNK) * 7919) % MIB
-        const chunk = pattern.subarray(offset, offset + CHUNK)
-        produced += CHUNK
-        expected.update(chunk)
-        this.push(chunk)
-      },
-    })
+    const { stream: source, digest } = generatedStream(TOTAL, 256 * 1024)
     const commands: string[] = []
     const client = await storage.client()
     client.middlewareStack.add(
@@ -142,7 +127,7 @@ describe('S3Storage against a real S3-compatible server', () => {
       expect(await storage.size(name)).toBe(TOTAL)
       const actual = createHash('sha256')
       for await (const chunk of await storage.open(name)) actual.update(chunk as Buffer)
-      expect(actual.digest('hex')).toBe(expected.digest('hex'))
+      expect(actual.digest('hex')).toBe(digest())
     } finally {
       client.middlewareStack.remove('recordCommands')
     }
