@@ -1,10 +1,15 @@
 /**
- * `@dorm/engine/contrib/telemetry`: the payload schemas shared by the exporter and the dashboard
- * (and, next, the exporter itself: `startTelemetry`).
+ * `@dorm/engine/contrib/telemetry`: the exporter that pushes health, pools, query rollups, slow
+ * queries, request summaries and events to the dashboard (`startTelemetry`, `telemetryMiddlewares`),
+ * and the payload schemas shared by the exporter and the dashboard.
  *
  * @example
  * ```ts
- * import { telemetryBatchSchema, telemetryItemSchema, deployReportSchema } from '@dorm/engine/contrib/telemetry'
+ * import { startTelemetry, telemetryMiddlewares } from '@dorm/engine/contrib/telemetry'
+ * const telemetry = startTelemetry({ endpoint: 'https://dashboard.example.com', token, service: 'api' })
+ * app.use(telemetryMiddlewares().express)
+ * // on shutdown
+ * await telemetry.stop()
  * ```
  */
 export {
@@ -14,6 +19,12 @@ export {
   deployReportSchema,
   plannedMigrationSchema,
 } from './deploy-report-schema.js'
+export { MAX_ROLLUP_KEYS, OTHER_TEMPLATE, ROLLUP_WINDOW_S } from './query-rollup-collector.js'
+export { NPLUSONE_THRESHOLD } from './request-summary.js'
+export { backoffDelayMs, isRetryableStatus, parseRetryAfter } from './retry-policy.js'
+export { startTelemetry, type TelemetryHandle } from './telemetry-exporter.js'
+export { type TelemetryMiddlewareOptions, telemetryMiddlewares } from './telemetry-middleware.js'
+export type { TelemetryOptions } from './telemetry-options.js'
 export {
   type EventItem,
   eventItemSchema,
@@ -37,3 +48,6 @@ export {
   telemetryBatchSchema,
   telemetryItemSchema,
 } from './telemetry-schema.js'
+export { MAX_BATCH_BYTES, type TelemetryStats } from './telemetry-sender.js'
+export { type TelemetryTemplate, telemetryTemplateOf } from './telemetry-template.js'
+export type { TelemetryFetch } from './telemetry-transport.js'
