@@ -106,3 +106,15 @@ export function rateLimitFor(keyId: number): RateVerdict {
   }
   return shared.limiter === null ? { ok: true } : shared.limiter.take(keyId)
 }
+
+/**
+ * Forgets every bucket (tests that switch stores, where key ids start over).
+ *
+ * @example
+ * ```ts
+ * beforeEach(resetRateLimits)
+ * ```
+ */
+export function resetRateLimits(): void {
+  shared = undefined
+}
