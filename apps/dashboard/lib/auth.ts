@@ -47,7 +47,7 @@ export interface DashboardSession {
  * if (adminPassword() === null) return <SetupError />
  * ```
  */
-export function adminPassword(env: NodeJS.ProcessEnv = process.env): string | null {
+export function adminPassword(env: Record<string, string | undefined> = process.env): string | null {
   const value = env.DASHBOARD_ADMIN_PASSWORD
   return value ? value : null
 }
@@ -60,7 +60,7 @@ export function adminPassword(env: NodeJS.ProcessEnv = process.env): string | nu
  * const expected = requireAdminPassword()
  * ```
  */
-export function requireAdminPassword(env: NodeJS.ProcessEnv = process.env): string {
+export function requireAdminPassword(env: Record<string, string | undefined> = process.env): string {
   const value = adminPassword(env)
   if (value === null) {
     throw new ImproperlyConfigured(

@@ -76,7 +76,7 @@ export function TimeSeriesChart({ data, lines, markers = [], unit = '', height =
           {lines.map((line, i) => (
             <Line
               key={line.key}
-              type="monotone"
+              type="linear"
               dataKey={line.key}
               name={line.label}
               stroke={line.color ?? PALETTE[i % PALETTE.length]}

@@ -11,13 +11,16 @@
  */
 import type { DeployReport } from '@dorm/engine/contrib/telemetry'
 import { ensureDatabase } from '../db'
-import { Deployment } from '../models'
-import { summarize, type TemplateStats, templateTexts } from './queries'
+import { Deployment, QueryTemplate } from '../models'
+import { summarize, type TemplateStats } from './queries'
 import { readRollups } from './rollup-reader'
 import { changedTables, templateTouches } from './sql-tables'
 
 /** The window compared before and after a deploy. */
 export const IMPACT_WINDOW_MS = 24 * 3_600_000
+
+/** Minute rollups are kept 14 days (one day of margin here). */
+const MINUTE_ROLLUPS_KEPT_MS = 13 * 86_400_000
 
 /** One row of the deploys list. */
 export interface DeployListRow {
@@ -108,24 +111,39 @@ export async function deployDetail(env: string, id: number, now: Date = new Date
   const after = { key: 'custom' as const, from: finishedAt, to: afterEnd > finishedAt ? afterEnd : finishedAt }
   const impact: DeployImpact[] = []
   if (tables.length > 0) {
-    const [beforeRows, afterRows] = await Promise.all([
-      readRollups({ service__environment__name: env }, before),
-      readRollups({ service__environment__name: env }, after),
-    ])
-    const fingerprints = [...new Set([...beforeRows, ...afterRows].map((r) => r.fingerprint))]
-    const texts = await templateTexts(fingerprints)
-    for (const fingerprint of fingerprints) {
-      const template = texts.get(fingerprint)
-      if (!template) continue
-      const touched = tables.filter((table) => templateTouches(template, table))
-      if (touched.length === 0) continue
-      impact.push({
-        fingerprint,
-        template,
-        tables: touched,
-        before: summarize(beforeRows.filter((r) => r.fingerprint === fingerprint && r.bucket_start < finishedAt)),
-        after: summarize(afterRows.filter((r) => r.fingerprint === fingerprint && r.bucket_start >= finishedAt)),
-      })
+    const candidates = (
+      (await QueryTemplate.objects.values('fingerprint', 'template')) as unknown as {
+        fingerprint: string
+        template: string
+      }[]
+    )
+      .map((t) => ({ ...t, tables: tables.filter((table) => templateTouches(t.template, table)) }))
+      .filter((t) => t.tables.length > 0)
+    // minutes while they are kept, so no hour bucket straddles the deploy
+    const resolution = now.getTime() - before.from.getTime() < MINUTE_ROLLUPS_KEPT_MS ? '1m' : '1h'
+    for (let i = 0; i < candidates.length; i += 200) {
+      const chunk = candidates.slice(i, i + 200)
+      const filter = { service__environment__name: env, fingerprint__in: chunk.map((t) => t.fingerprint) }
+      const [beforeRows, afterRows] = await Promise.all([
+        readRollups(filter, before, { resolution }),
+        readRollups(filter, after, { resolution }),
+      ])
+      for (const candidate of chunk) {
+        const beforeOwn = beforeRows.filter(
+          (r) => r.fingerprint === candidate.fingerprint && r.bucket_start < finishedAt,
+        )
+        const afterOwn = afterRows.filter(
+          (r) => r.fingerprint === candidate.fingerprint && r.bucket_start >= finishedAt,
+        )
+        if (beforeOwn.length === 0 && afterOwn.length === 0) continue
+        impact.push({
+          fingerprint: candidate.fingerprint,
+          template: candidate.template,
+          tables: candidate.tables,
+          before: summarize(beforeOwn),
+          after: summarize(afterOwn),
+        })
+      }
     }
   }
   impact.sort((a, b) => b.after.totalMs + b.before.totalMs - (a.after.totalMs + a.before.totalMs))

@@ -10,6 +10,7 @@
  */
 import { ensureDatabase } from '../db'
 import { RequestSample } from '../models'
+import { templateTexts } from './queries'
 import type { TimeRange } from './time-range'
 
 /** One (route, template) with N+1 repeats. */
@@ -78,5 +79,8 @@ export async function nPlusOneFindings(env: string, range: TimeRange): Promise<N
       }
     }
   }
+  // the ingest keeps the fingerprints; their text is in QueryTemplate
+  const texts = await templateTexts([...new Set([...findings.values()].map((f) => f.fingerprint))])
+  for (const finding of findings.values()) finding.template ||= texts.get(finding.fingerprint) ?? ''
   return [...findings.values()].sort((a, b) => b.requests - a.requests || b.maxRepeats - a.maxRepeats)
 }

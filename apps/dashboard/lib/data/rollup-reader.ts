@@ -61,14 +61,20 @@ export function resolutionFor(range: TimeRange): Resolution {
 
 /**
  * The rollup rows of `filter` (ORM lookups on QueryRollup) within `range` (see the module doc).
+ * `options.resolution` picks the resolution instead (e.g. minutes around a deploy, so no hour
+ * bucket straddles it).
  *
  * @example
  * ```ts
  * await readRollups({ service__environment__name: env, fingerprint }, range)
  * ```
  */
-export async function readRollups(filter: Record<string, unknown>, range: TimeRange): Promise<RollupRow[]> {
-  const wanted = resolutionFor(range)
+export async function readRollups(
+  filter: Record<string, unknown>,
+  range: TimeRange,
+  options: { resolution?: Resolution } = {},
+): Promise<RollupRow[]> {
+  const wanted = options.resolution ?? resolutionFor(range)
   const ladder: Resolution[] = wanted === '1d' ? ['1d', '1h', '1m'] : wanted === '1h' ? ['1h', '1m'] : ['1m']
   const rows: RollupRow[] = []
   let cursor = bucketStart(range.from, wanted)
