@@ -210,6 +210,6 @@ export function ingestRequest(
   return new Request(`http://dashboard.test${options.path ?? '/api/v1/ingest'}`, {
     method: 'POST',
     headers,
-    body: bytes,
+    body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes),
   })
 }
