@@ -126,19 +126,23 @@ export async function fleetOverview(
   const recent = new Date(now.getTime() - STALE_AFTER_MS)
   const envFilter = options.environment ? { name: options.environment } : {}
   const serviceFilter = options.environment ? { environment__name: options.environment } : {}
-  const sampleFilter = options.environment ? { service__environment__name: options.environment } : {}
 
-  const [environments, services, health, pools, slow] = await Promise.all([
+  const [environments, services] = await Promise.all([
     Environment.objects.filter(envFilter).orderBy('name').values('id', 'name'),
     Service.objects.filter(serviceFilter).orderBy('name').values('id', 'name', 'environment', 'last_seen_at'),
+  ])
+  // service__in + at: served by the (service, at) indexes, however long the history
+  const ids = (services as unknown as { id: number }[]).map((s) => Number(s.id))
+  const byService = { service__in: ids }
+  const [health, pools, slow] = await Promise.all([
     HealthSample.objects
-      .filter({ ...sampleFilter, at__gte: recent } as never)
+      .filter({ ...byService, at__gte: recent } as never)
       .values('service', 'alias', 'at', 'status', 'error'),
     PoolSample.objects
-      .filter({ ...sampleFilter, at__gte: recent } as never)
+      .filter({ ...byService, at__gte: recent } as never)
       .values('service', 'alias', 'instance', 'at', 'max', 'in_use', 'waiting'),
     SlowQuery.objects
-      .filter({ ...sampleFilter, at__gte: range.from, at__lte: range.to } as never)
+      .filter({ ...byService, at__gte: range.from, at__lte: range.to } as never)
       .values('service')
       .annotate({ n: Count('id') }),
   ])
