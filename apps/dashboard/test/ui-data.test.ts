@@ -242,7 +242,10 @@ describe.each(dashboardTestBackends())('data module on %s', (backend) => {
   it('flags sustained saturation only (3 reports or more), with the worst wait', async () => {
     const episodes = await poolSaturation('production', around)
     expect(episodes).toHaveLength(1)
-    expect(episodes[0]).toMatchObject({ service: 'api', alias: 'default', samples: 4, maxWaiting: 18, ongoing: true })
+    expect(episodes[0]).toMatchObject({ service: 'api', alias: 'default', samples: 4, maxWaiting: 18, ongoing: false })
+    // ongoing only while its last report is recent
+    const justAfter = parseTimeRange({ from: at(-60 * MINUTE), to: at(2 * MINUTE) })
+    expect((await poolSaturation('production', justAfter))[0]?.ongoing).toBe(true)
     expect(episodes[0]?.start.toISOString()).toBe(at(20_000))
     expect(await poolSaturation('staging', around)).toEqual([])
   })

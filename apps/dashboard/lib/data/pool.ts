@@ -21,6 +21,8 @@ import type { TimeRange } from './time-range'
 export const SATURATION_MIN_SAMPLES = 3
 /** Or this long saturated. */
 export const SATURATION_MIN_MS = 60_000
+/** An episode still counts as ongoing when its last report is this recent (else the instance went quiet). */
+export const ONGOING_WITHIN_MS = 5 * 60_000
 /** Points per chart, at most. */
 export const MAX_POINTS = 240
 
@@ -76,7 +78,7 @@ export interface SaturationEpisode {
   end: Date
   samples: number
   maxWaiting: number
-  /** The instance's latest report is still saturated. */
+  /** The instance's latest report is still saturated, and came in the last 5 minutes of the range. */
   ongoing: boolean
 }
 
@@ -243,7 +245,8 @@ export async function poolSaturation(env: string, range: TimeRange, rows?: PoolR
             end: last.at,
             samples: run.length,
             maxWaiting: Math.max(...run.map((r) => r.waiting)),
-            ongoing,
+            // the instance's last report, and recent enough to speak for now
+            ongoing: ongoing && range.to.getTime() - last.at.getTime() <= ONGOING_WITHIN_MS,
           })
         }
       }

@@ -29,26 +29,34 @@ export default async function PoolPage(props: EnvPageProps) {
   ])
   const [series, episodes] = await Promise.all([poolSeries(env, range, rows), poolSaturation(env, range, rows)])
   const sizing = poolSizing(rows)
-  const worst = episodes[0]
+  // the newest episode of each service and alias
+  const latest = episodes.filter(
+    (e, i) => episodes.findIndex((other) => other.service === e.service && other.alias === e.alias) === i,
+  )
   return (
     <>
       <h1>Pool · {env}</h1>
       <PageToolbar environments={environments} env={env} range={range} section="/pool" />
-      {worst ? (
+      {latest.length > 0 ? (
         <section className="banner danger" data-testid="pool-saturation-banner" role="alert">
-          <h2>
-            Pool saturated: {worst.service} · {worst.alias}
-            {worst.ongoing ? ' (ongoing)' : ''}
-          </h2>
+          <h2>Pool saturated{latest.some((e) => e.ongoing) ? ' (ongoing)' : ''}</h2>
+          <ul>
+            {latest.map((e) => (
+              <li key={`${e.service}-${e.alias}`}>
+                <strong>
+                  {e.service} · {e.alias}
+                </strong>
+                : no connection available while up to {e.maxWaiting} requests waited, for {e.samples} consecutive
+                reports ({formatTime(e.start)} → {formatTime(e.end)}, instance <code>{e.instance}</code>)
+                {e.ongoing ? ', still now' : ''}.
+              </li>
+            ))}
+          </ul>
+          {episodes.length > latest.length ? <p>{episodes.length} episodes in this range.</p> : null}
           <p>
-            No connection was available while up to {worst.maxWaiting} requests waited, for {worst.samples} consecutive
-            reports ({formatTime(worst.start)} → {formatTime(worst.end)}, instance <code>{worst.instance}</code>).{' '}
-            {episodes.length > 1 ? `${episodes.length} episodes in this range.` : ''}
-          </p>
-          <p>
-            Fix: raise <code>MAX_POOL_SIZE</code> for <code>{worst.alias}</code> (keeping MAX_POOL_SIZE × instances
-            under the server&apos;s max_connections, or put PgBouncer in front), shorten transactions (no network calls
-            inside <code>atomic()</code>), and look at the slow templates and the routes waiting longest below.
+            Fix: raise <code>MAX_POOL_SIZE</code> for these aliases (keeping MAX_POOL_SIZE × instances under the
+            server&apos;s max_connections, or put PgBouncer in front), shorten transactions (no network calls inside{' '}
+            <code>atomic()</code>), and look at the templates holding connections and the routes waiting longest below.
           </p>
         </section>
       ) : null}
