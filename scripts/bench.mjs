@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 /**
- * `npm run bench -- <name> [args]`: installs dependencies when needed, starts a throwaway PostgreSQL
- * cluster (unless `DORM_BENCH_PG_URL` is set), runs `bench/<name>.ts` through tsx with
- * `DORM_BENCH_PG_URL` exported, then stops the cluster. Without a name, lists the benchmarks.
+ * `npm run bench`: the whole suite (bench/run-all.ts), which writes docs/benchmarks.md and .json.
+ * `npm run bench -- <name> [args]`: one benchmark, `bench/<name>.ts`. `npm run bench -- --list`
+ * lists them.
+ *
+ * Installs dependencies when needed, starts a throwaway PostgreSQL cluster with pg_stat_statements
+ * preloaded (unless `DORM_BENCH_PG_URL` is set), runs the benchmark through tsx with
+ * `DORM_BENCH_PG_URL` exported, then stops the cluster.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureDeps, repoRoot } from './ensure-deps.mjs'
 
@@ -17,14 +21,15 @@ const available = existsSync(benchDir)
       .sort()
   : []
 
-const [name, ...args] = process.argv.slice(2)
-if (!name) {
-  console.log('usage: npm run bench -- <name> [args]')
+const [given, ...args] = process.argv.slice(2)
+if (given === '--list' || given === '-l') {
+  console.log('usage: npm run bench [-- <name> [args]]   (no name: the whole suite, bench/run-all.ts)')
   console.log(
     available.length ? `benchmarks:\n${available.map((b) => `  ${b}`).join('\n')}` : 'no benchmarks in bench/ yet',
   )
   process.exit(0)
 }
+const name = given ?? 'run-all'
 const benchName = name.replace(/\.ts$/, '')
 if (!available.includes(benchName)) {
   console.error(`[bench] no bench/${benchName}.ts; available: ${available.join(', ') || '(none)'}`)
@@ -38,6 +43,9 @@ let cluster
 if (!env.DORM_BENCH_PG_URL) {
   const { startPgCluster } = await import('./pg-cluster.mjs')
   cluster = await startPgCluster({ name: 'bench' })
+  // the suite counts each contender's statements with pg_stat_statements
+  appendFileSync(join(cluster.dataDir, 'postgresql.conf'), "\nshared_preload_libraries = 'pg_stat_statements'\n")
+  await cluster.restart()
   env.DORM_BENCH_PG_URL = cluster.url
   console.error(`[bench] PostgreSQL ${cluster.url}`)
 }
