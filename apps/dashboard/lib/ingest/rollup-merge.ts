@@ -93,7 +93,9 @@ export function rollupRowsOf(serviceId: number, items: readonly QueryRollupItem[
 }
 
 /**
- * The SQL expression adding the stored histogram and the incoming one slot by slot.
+ * The SQL expression adding the stored histogram and the incoming one slot by slot. It walks the
+ * stored array and reads the incoming slot by position (both are HISTOGRAM_SLOTS long: the schema
+ * checks every item); a join of the two expanded arrays costs about five times more on SQLite.
  *
  * @example
  * ```ts
@@ -103,14 +105,13 @@ export function rollupRowsOf(serviceId: number, items: readonly QueryRollupItem[
 export function histogramSumSql(vendor: Vendor, stored: string, incoming: string): string {
   if (vendor === 'postgresql') {
     return (
-      '(SELECT jsonb_agg(COALESCE(a.v::numeric, 0) + COALESCE(b.v::numeric, 0) ORDER BY COALESCE(a.i, b.i)) ' +
-      `FROM jsonb_array_elements_text(${stored}) WITH ORDINALITY AS a(v, i) ` +
-      `FULL JOIN jsonb_array_elements_text(${incoming}) WITH ORDINALITY AS b(v, i) ON a.i = b.i)`
+      `(SELECT jsonb_agg(a.v::numeric + COALESCE((${incoming} ->> (a.i - 1)::int)::numeric, 0) ORDER BY a.i) ` +
+      `FROM jsonb_array_elements_text(${stored}) WITH ORDINALITY AS a(v, i))`
     )
   }
   return (
-    '(SELECT json_group_array(COALESCE(a.value, 0) + COALESCE(b.value, 0) ORDER BY COALESCE(a.key, b.key)) ' +
-    `FROM json_each(${stored}) AS a FULL JOIN json_each(${incoming}) AS b ON a.key = b.key)`
+    `(SELECT json_group_array(a.value + COALESCE(json_extract(${incoming}, '$[' || a.key || ']'), 0) ORDER BY a.key) ` +
+    `FROM json_each(${stored}) AS a)`
   )
 }
 
