@@ -178,7 +178,8 @@ export class TelemetrySender {
           return
         }
         if (Date.now() + delay >= deadline) return
-        await new Promise((resolve) => setTimeout(resolve, delay).unref())
+        // bounded by the deadline of stop(), which the caller awaits: this wait keeps the process up
+        await new Promise((resolve) => setTimeout(resolve, delay))
         continue
       }
       this.#inFlight = null
