@@ -273,13 +273,15 @@ async function seedFleet(now: Date): Promise<number> {
 }
 
 async function benchFleet(store: Store): Promise<{ rows: number; seedS: number; ms24h: number; ms30d: number } | null> {
-  let data: Record<string, (...args: unknown[]) => Promise<unknown>>
+  type Reader = (...args: unknown[]) => unknown
+  let data: { fleetOverview?: Reader; parseTimeRange?: Reader }
   try {
     data = await load('lib/data.ts')
   } catch {
     return null
   }
-  if (typeof data.fleetOverview !== 'function' || typeof data.parseTimeRange !== 'function') return null
+  const { fleetOverview, parseTimeRange } = data
+  if (typeof fleetOverview !== 'function' || typeof parseTimeRange !== 'function') return null
   await useStore(store.url)
   const now = new Date()
   const seedStart = performance.now()
@@ -287,12 +289,12 @@ async function benchFleet(store: Store): Promise<{ rows: number; seedS: number; 
   const seedS = (performance.now() - seedStart) / 1000
   if (getConnection().vendor === 'postgresql') await getConnection().execute('ANALYZE')
   const time = async (range: string) => {
-    const parsed = await data.parseTimeRange({ range }, now)
-    await data.fleetOverview(parsed, { now })
+    const parsed = parseTimeRange({ range }, now)
+    await fleetOverview(parsed, { now })
     const runs: number[] = []
     for (let i = 0; i < FLEET_RUNS; i++) {
       const t0 = performance.now()
-      const fleet = (await data.fleetOverview(parsed, { now })) as unknown[]
+      const fleet = (await fleetOverview(parsed, { now })) as unknown[]
       runs.push(performance.now() - t0)
       if (fleet.length !== FLEET.environments) throw new Error(`fleetOverview returned ${fleet.length} environments`)
     }
