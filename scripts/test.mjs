@@ -254,7 +254,9 @@ async function main() {
       env.DORM_TEST_PG_URL = cluster.url
       console.log(`[test] PostgreSQL ${cluster.url} started in ${seconds(Date.now() - started)}`)
     }
-    testCode = (await runTurbo('test', isCI ? ['--force'] : [], env)).code
+    // one suite at a time: on a 2-core machine the browser suite, the dashboard build and the
+    // engine's pool-timing tests would otherwise compete for the CPU
+    testCode = (await runTurbo('test', ['--concurrency=1', ...(isCI ? ['--force'] : [])], env)).code
   } catch (error) {
     console.error(`[test] ${error instanceof Error ? error.message : error}`)
   } finally {
