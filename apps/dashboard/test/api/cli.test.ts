@@ -13,7 +13,14 @@ import { ingestRequest, telemetryBatch } from '../support/telemetry'
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
-  const code = await runDashboardCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) })
+  const code = await runDashboardCli(argv, {
+    stdout: (text) => {
+      out += text
+    },
+    stderr: (text) => {
+      err += text
+    },
+  })
   return { code, out, err }
 }
 
