@@ -3,6 +3,7 @@
  * transaction keeps its lease across awaits, so every checkout has to wait its turn: otherwise a
  * statement from another async context would land inside somebody else's transaction.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
 import { notifyPoolCheckout, notifyPoolRelease, notifyPoolTimeout, poolObservers } from '../../db/pool-observers.js'
 import { FifoQueue } from './fifo-queue.js'
@@ -44,6 +45,8 @@ interface Waiter<T> {
   resolve(lease: GateLease<T>): void
   reject(err: unknown): void
   enqueuedAt: number
+  /** The waiting caller's async context (see PostgresPool): observers attribute waits through it. */
+  context: (<R>(fn: () => R) => R) | undefined
   timer: NodeJS.Timeout | undefined
   settled: boolean
 }
@@ -102,7 +105,15 @@ export class SingleConnectionGate<T> {
       return Promise.resolve(this.#lease(0))
     }
     return new Promise<GateLease<T>>((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject, enqueuedAt: performance.now(), timer: undefined, settled: false }
+      const context = this.#alias !== undefined && poolObservers.length > 0 ? AsyncLocalStorage.snapshot() : undefined
+      const waiter: Waiter<T> = {
+        resolve,
+        reject,
+        enqueuedAt: performance.now(),
+        context,
+        timer: undefined,
+        settled: false,
+      }
       if (timeoutMs !== undefined && onTimeout !== undefined) {
         waiter.timer = setTimeout(() => {
           if (waiter.settled) return
@@ -162,11 +173,15 @@ export class SingleConnectionGate<T> {
     }
   }
 
-  #lease(waitedMs: number): GateLease<T> {
+  #lease(waitedMs: number, context?: <R>(fn: () => R) => R): GateLease<T> {
     let released = false
     const observed = this.#alias !== undefined && poolObservers.length > 0
     const checkedOutAt = observed ? performance.now() : 0
-    if (observed) notifyPoolCheckout(this.#alias as string, waitedMs)
+    if (observed) {
+      const alias = this.#alias as string
+      if (context === undefined) notifyPoolCheckout(alias, waitedMs)
+      else context(() => notifyPoolCheckout(alias, waitedMs))
+    }
     return {
       value: this.#value,
       release: () => {
@@ -194,6 +209,6 @@ export class SingleConnectionGate<T> {
     const waited = performance.now() - waiter.enqueuedAt
     this.#waitMs += waited
     // handing over directly (the gate stays busy) keeps FIFO: a caller arriving now cannot barge in
-    waiter.resolve(this.#lease(waited))
+    waiter.resolve(this.#lease(waited, waiter.context))
   }
 }

@@ -6,6 +6,7 @@
  * jitter, and psycopg-style counters for `poolStats()`. Bookkeeping is O(1) on the hot path: an
  * idle stack, a linked FIFO of waiters, no array scans.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { emitDormEvent } from '../../db/events.js'
@@ -82,6 +83,11 @@ interface Waiter<C> {
   enqueuedAt: number
   /** When the checkout began (pool observers report the wait from here). */
   start: number
+  /**
+   * The waiting caller's async context, captured when observers are installed: a hand-over runs
+   * in the releasing caller's context, and observers attribute the wait through AsyncLocalStorage.
+   */
+  context: (<R>(fn: () => R) => R) | undefined
   timer: NodeJS.Timeout | undefined
   settled: boolean
 }
@@ -251,7 +257,8 @@ export class PostgresPool<C> extends EventEmitter {
       )
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter<C> = { resolve, reject, enqueuedAt: now, start, timer: undefined, settled: false }
+      const context = poolObservers.length > 0 ? AsyncLocalStorage.snapshot() : undefined
+      const waiter: Waiter<C> = { resolve, reject, enqueuedAt: now, start, context, timer: undefined, settled: false }
       const remaining = Math.max(0, this.options.timeoutMs - (now - start))
       waiter.timer = setTimeout(() => this.#timeOut(waiter, start), remaining)
       this.#waiters.push(waiter)
@@ -286,10 +293,19 @@ export class PostgresPool<C> extends EventEmitter {
     waiter.reject(new PoolTimeout(message, { alias, timeoutMs }))
   }
 
-  #checkOut(conn: PooledConnection<C>, now: number, start: number): PooledConnection<C> {
+  #checkOut(
+    conn: PooledConnection<C>,
+    now: number,
+    start: number,
+    context?: <R>(fn: () => R) => R,
+  ): PooledConnection<C> {
     conn.idle = false
     conn.checkedOutAt = now
-    if (poolObservers.length > 0) notifyPoolCheckout(this.options.alias, now - start)
+    if (poolObservers.length > 0) {
+      const alias = this.options.alias
+      if (context === undefined) notifyPoolCheckout(alias, now - start)
+      else context(() => notifyPoolCheckout(alias, now - start))
+    }
     this.emit('acquire', conn)
     return conn
   }
@@ -323,7 +339,7 @@ export class PostgresPool<C> extends EventEmitter {
     const waiter = this.#takeWaiter()
     if (waiter !== undefined) {
       this.counters.requests_wait_ms += now - waiter.enqueuedAt
-      waiter.resolve(this.#checkOut(conn, now, waiter.start))
+      waiter.resolve(this.#checkOut(conn, now, waiter.start, waiter.context))
       return
     }
     conn.idle = true

@@ -106,14 +106,9 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
   )
   const health = new HealthCollector(Math.min(5000, Math.max(100, resolved.intervalMs)))
   const removeQueryObserver = addQueryObserver<RequestTelemetry | null | typeof INTERNAL>({
-    start: (query) => {
-      if (isInternal()) {
-        poolWait.chargeHandOver(query.alias, undefined)
-        return INTERNAL
-      }
-      const state = currentRequestTelemetry()
-      poolWait.chargeHandOver(query.alias, state)
-      return state ?? null
+    start: () => {
+      if (isInternal()) return INTERNAL
+      return currentRequestTelemetry() ?? null
     },
     end: (state, query) => {
       if (state === INTERNAL) return
