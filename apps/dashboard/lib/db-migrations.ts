@@ -13,6 +13,7 @@
 import { join } from 'node:path'
 import type { Migration, MigrationDefinition } from '@dorm/engine/migrations'
 import initial from './migrations/0001_initial'
+import retentionIndexes from './migrations/0002_retention_indexes'
 
 /** The app label of the dashboard's models. */
 export const DASHBOARD_APP_LABEL = 'dashboard'
@@ -20,6 +21,7 @@ export const DASHBOARD_APP_LABEL = 'dashboard'
 /** Every migration file of `lib/migrations/`, by name, in order. */
 export const DASHBOARD_MIGRATION_MODULES: ReadonlyArray<readonly [name: string, definition: MigrationDefinition]> = [
   ['0001_initial', initial],
+  ['0002_retention_indexes', retentionIndexes],
 ]
 
 /**

@@ -100,7 +100,13 @@ export const HealthSample = defineModel('dashboard.HealthSample', {
     elapsed_ms: new FloatField(),
     error: new TextField({ null: true }),
   },
-  meta: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_health_service_at_idx' })] },
+  meta: {
+    indexes: [
+      new Index({ fields: ['service', 'at'], name: 'dashboard_health_service_at_idx' }),
+      // retention prunes by time across every service
+      new Index({ fields: ['at'], name: 'dashboard_health_at_idx' }),
+    ],
+  },
 })
 
 /**
@@ -194,7 +200,13 @@ export const SlowQuery = defineModel('dashboard.SlowQuery', {
     threshold_ms: new FloatField(),
     error: new TextField({ null: true }),
   },
-  meta: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_slow_service_at_idx' })] },
+  meta: {
+    indexes: [
+      new Index({ fields: ['service', 'at'], name: 'dashboard_slow_service_at_idx' }),
+      // retention prunes by time across every service
+      new Index({ fields: ['at'], name: 'dashboard_slow_at_idx' }),
+    ],
+  },
 })
 
 /** One request summary (sampled, or kept because slow, N+1 or over budget). Kept 14 days. */
@@ -213,7 +225,13 @@ export const RequestSample = defineModel('dashboard.RequestSample', {
     over_budget: new BooleanField({ default: false }),
     reason: new CharField({ maxLength: 16 }),
   },
-  meta: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_request_service_at_idx' })] },
+  meta: {
+    indexes: [
+      new Index({ fields: ['service', 'at'], name: 'dashboard_request_service_at_idx' }),
+      // retention prunes by time across every service
+      new Index({ fields: ['at'], name: 'dashboard_request_at_idx' }),
+    ],
+  },
 })
 
 /** One event of a service's event bus (retry, pool timeout, breaker change, ...). Kept 14 days. */
@@ -225,7 +243,13 @@ export const EventRecord = defineModel('dashboard.EventRecord', {
     alias: new CharField({ maxLength: 200, null: true }),
     data: new JSONField(),
   },
-  meta: { indexes: [new Index({ fields: ['service', 'at'], name: 'dashboard_event_service_at_idx' })] },
+  meta: {
+    indexes: [
+      new Index({ fields: ['service', 'at'], name: 'dashboard_event_service_at_idx' }),
+      // retention prunes by time across every service
+      new Index({ fields: ['at'], name: 'dashboard_event_at_idx' }),
+    ],
+  },
 })
 
 /** A deploy report from the Action. Kept forever. */

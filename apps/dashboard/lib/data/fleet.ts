@@ -189,11 +189,11 @@ export async function fleetOverview(
     })
   }
 
-  return Promise.all(
-    [...byEnvironment.entries()].map(async ([id, fleetServices]) => ({
-      name: envNames.get(id) ?? '',
-      services: fleetServices,
-      lastDeploy: await lastDeploy(id),
-    })),
-  )
+  // one indexed lookup per environment, one after the other: all at once would take every pooled
+  // connection on PostgreSQL for a page view
+  const rows = []
+  for (const [id, fleetServices] of byEnvironment) {
+    rows.push({ name: envNames.get(id) ?? '', services: fleetServices, lastDeploy: await lastDeploy(id) })
+  }
+  return rows
 }
