@@ -10,7 +10,7 @@
  * docs/benchmarks.md and docs/benchmarks.json. Sizes and selection: bench/suite/config.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -75,7 +75,22 @@ function coldStart(names: readonly string[], ctx: RunContext, runs: number): Col
   })
 }
 
+/** Biome's layout for the JSON (the repository lints docs/). */
+function formatJson(path: string): void {
+  spawnSync('npx', ['biome', 'format', '--write', path], { cwd: root, stdio: 'ignore' })
+}
+
+/** BENCH_FROM_JSON=docs/benchmarks.json: rewrite the Markdown from a run's JSON (after a report change). */
+function rewriteFromJson(path: string): void {
+  const report = JSON.parse(readFileSync(resolve(root, path), 'utf8')) as BenchReport
+  const out = resolve(root, path.replace(/\.json$/, '.md'))
+  writeFileSync(out, benchReportMarkdown(report))
+  formatJson(resolve(root, path))
+  log(`[bench] rewrote ${out} from ${path}`)
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_FROM_JSON) return rewriteFromJson(process.env.BENCH_FROM_JSON)
   const started = Date.now()
   const config = readConfig()
   const pgUrl = process.env.DORM_BENCH_PG_URL
@@ -165,6 +180,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, benchReportMarkdown(report))
   writeFileSync(out.replace(/\.md$/, '.json'), `${JSON.stringify(report, null, 2)}\n`)
+  formatJson(out.replace(/\.md$/, '.json'))
   log(`[bench] wrote ${config.out} and its .json in ${report.duration_s} s`)
 }
 

@@ -10,7 +10,8 @@
  *   BENCH_CONTENDERS=pg,dorm-5              only these contenders
  *   BENCH_BACKENDS=postgresql,sqlite        only these backends
  *   BENCH_NO_PIN=1                          do not pin cores with taskset
- *   BENCH_OUT=docs/benchmarks.md            the Markdown report (the JSON lands next to it in bench/results/)
+ *   BENCH_OUT=docs/benchmarks.md            the Markdown report (the JSON is written next to it)
+ *   BENCH_FROM_JSON=docs/benchmarks.json    only rewrite the Markdown from that JSON (npx tsx bench/run-all.ts)
  */
 
 export interface BenchConfig {

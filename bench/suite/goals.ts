@@ -92,6 +92,30 @@ export function evaluateGoals(report: BenchReport): GoalResult[] {
     measured: fmt(w12h === null ? null : w12h / 1000, 3, ' µs/row'),
     met: check(w12h, (v) => v <= 1000),
   })
+  for (const [id, target] of [
+    ['W4', 1.1],
+    ['W6', 1.3],
+    ['W7', 1.1],
+    ['W9', 1.15],
+    ['W9d', 1.15],
+    ['W10', 1.15],
+    ['W10c8', 1.15],
+    ['W11', 1.1],
+    ['W11c', 1.1],
+  ] as const) {
+    const ratio = timeRatio(pg(id, 'dorm-5'), pg(id, 'pg'))
+    goals.push({
+      goal: `${id} ≤ ${target.toFixed(2)}x raw pg (section 2.3)`,
+      measured: fmt(ratio),
+      met: check(ratio, (v) => v <= target),
+    })
+  }
+  const hooks = timeRatio(pg('W1', 'dorm-hooks'), pg('W1', 'dorm-5'))
+  goals.push({
+    goal: 'W1 with a postQuery receiver + no-op OpenTelemetry ≤ 1.05x bare (section 2.3)',
+    measured: fmt(hooks),
+    met: check(hooks, (v) => v <= 1.05),
+  })
   const s = find(report, 'sqlite', 'W1', 'dorm-sqlite')
   const sRaw = find(report, 'sqlite', 'W1', 'better-sqlite3')
   const sqliteOver = s && sRaw ? s.mean_us - sRaw.mean_us : null

@@ -44,8 +44,11 @@ function matrix(
   backend: string,
   title: string,
   cell: (w: WorkloadResult, c: string) => string,
+  reference: string,
 ): string[] {
-  const workloads = report.workloads.filter((w) => w.backend === backend)
+  const workloads = report.workloads.filter(
+    (w) => w.backend === backend && w.results.some((r) => r.contender === reference),
+  )
   const names = [...new Set(workloads.flatMap((w) => w.results.map((r) => r.contender)))]
   if (workloads.length === 0) return []
   return [
@@ -109,11 +112,17 @@ export function benchReportMarkdown(report: BenchReport): string {
     '',
     '## Ratios',
     '',
-    ...matrix(report, 'postgresql', 'PostgreSQL: time per operation ÷ raw pg (unnamed); lower is faster.', (w, n) => {
-      const base = w.results.find((r) => r.contender === 'pg')
-      const r = w.results.find((x) => x.contender === n)
-      return r ? ratioCell(r, base) : ''
-    }),
+    ...matrix(
+      report,
+      'postgresql',
+      'PostgreSQL: time per operation ÷ raw pg (unnamed); lower is faster.',
+      (w, n) => {
+        const base = w.results.find((r) => r.contender === 'pg')
+        const r = w.results.find((x) => x.contender === n)
+        return r ? ratioCell(r, base) : ''
+      },
+      'pg',
+    ),
     ...matrix(
       report,
       'postgresql',
@@ -123,12 +132,19 @@ export function benchReportMarkdown(report: BenchReport): string {
         const r = w.results.find((x) => x.contender === n)
         return r && dorm && !dorm.error && !r.error ? `${(r.ops_per_sec / dorm.ops_per_sec).toFixed(2)}x` : ''
       },
+      'dorm-5',
     ),
-    ...matrix(report, 'sqlite', 'SQLite: time per operation ÷ raw better-sqlite3; lower is faster.', (w, n) => {
-      const base = w.results.find((r) => r.contender === 'better-sqlite3')
-      const r = w.results.find((x) => x.contender === n)
-      return r ? ratioCell(r, base) : ''
-    }),
+    ...matrix(
+      report,
+      'sqlite',
+      'SQLite: time per operation ÷ raw better-sqlite3; lower is faster.',
+      (w, n) => {
+        const base = w.results.find((r) => r.contender === 'better-sqlite3')
+        const r = w.results.find((x) => x.contender === n)
+        return r ? ratioCell(r, base) : ''
+      },
+      'better-sqlite3',
+    ),
     '## Workloads',
     '',
     ...report.workloads.flatMap(workloadTable),
