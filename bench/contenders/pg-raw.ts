@@ -23,9 +23,8 @@ export const SQL = {
   point: `SELECT ${USER_SELECT} FROM "users" WHERE "users"."id" = $1`,
   page: `SELECT ${POST_SELECT} FROM "posts" WHERE "posts"."status" = $1 ORDER BY "posts"."created_at" DESC LIMIT 20`,
   fetch: `SELECT ${POST_SELECT} FROM "posts" ORDER BY "posts"."id" ASC LIMIT $1`,
-  relUsers: 'SELECT "users"."id", "users"."name" FROM "users" WHERE "users"."id" = ANY($1) ORDER BY "users"."id"',
-  relPosts:
-    'SELECT "posts"."id", "posts"."user_id", "posts"."title" FROM "posts" WHERE "posts"."user_id" = ANY($1) ORDER BY "posts"."id"',
+  relUsers: `SELECT ${USER_SELECT} FROM "users" WHERE "users"."id" = ANY($1) ORDER BY "users"."id"`,
+  relPosts: `SELECT ${POST_SELECT} FROM "posts" WHERE "posts"."user_id" = ANY($1) ORDER BY "posts"."id"`,
   insert: 'INSERT INTO "events" ("user_id", "kind", "amount", "created_at") VALUES ($1, $2, $3, $4) RETURNING "id"',
   unnest:
     'INSERT INTO "events" ("user_id", "kind", "amount", "created_at") SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::timestamptz[])',
@@ -48,18 +47,18 @@ export function valuesPlaceholders(rows: number, width: number, casts: readonly 
   return out.join(', ')
 }
 
-/** Stitches users and their posts (ordered by id) into the W6 shape. */
+/** Attaches each post row (ordered by id) to its user row: the W6 shape, every column kept. */
 export function stitch(
   users: Array<{ id: unknown; name: unknown }>,
   posts: Array<{ id: unknown; user_id?: unknown; userId?: unknown; title: unknown }>,
 ): UserWithPosts[] {
   const byUser = new Map<string, UserWithPosts>()
   const out = users.map((u) => {
-    const entry: UserWithPosts = { id: u.id, name: u.name, posts: [] }
+    const entry: UserWithPosts = Object.assign(u, { posts: [] as UserWithPosts['posts'] })
     byUser.set(String(u.id), entry)
     return entry
   })
-  for (const p of posts) byUser.get(String(p.user_id ?? p.userId))?.posts.push({ id: p.id, title: p.title })
+  for (const p of posts) byUser.get(String(p.user_id ?? p.userId))?.posts.push(p)
   return out
 }
 
