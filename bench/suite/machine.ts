@@ -38,8 +38,13 @@ const PACKAGES = [
  * ```
  */
 export function packageVersion(name: string): string {
+  const require = createRequire(import.meta.url)
   try {
-    const require = createRequire(import.meta.url)
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version
+  } catch {
+    // packages whose exports hide package.json: walk up from the entry point
+  }
+  try {
     let dir = require.resolve(name)
     for (;;) {
       dir = dir.slice(0, dir.lastIndexOf('/'))
