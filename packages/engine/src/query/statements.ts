@@ -275,9 +275,21 @@ function hasAggregate(state: QueryState): boolean {
   return Object.values(state.annotations).some((a) => a instanceof Aggregate)
 }
 
+/**
+ * SQLite plans a bound `LIMIT ?` slower than a literal one (about 7 µs more per execution of a
+ * point read), so on SQLite and libsql the limit is written as a literal (an integer: limit()
+ * checks it) and is part of the compile-cache key; PostgreSQL keeps it as a parameter so one
+ * prepared statement serves every limit.
+ */
+function inlinesLimit(dialect: Dialect): boolean {
+  return dialect.vendor !== 'postgresql'
+}
+
 function limitSql(ctx: CompileContext, state: QueryState): string {
   let sql = ''
-  if (state.limit !== null) sql += ` LIMIT ${ctx.param(state.limit)}`
+  if (state.limit !== null) {
+    sql += inlinesLimit(ctx.dialect) ? ` LIMIT ${Math.trunc(state.limit)}` : ` LIMIT ${ctx.param(state.limit)}`
+  }
   if (state.offset !== null) {
     // SQLite needs a LIMIT before OFFSET; -1 means none
     if (state.limit === null && ctx.vendor !== 'postgresql') sql += ' LIMIT -1'
@@ -296,7 +308,8 @@ function limitSql(ctx: CompileContext, state: QueryState): string {
  * ```
  */
 export function compileSelect(state: QueryState, dialect: Dialect): CompiledSelect {
-  const key = `${dialect.vendor}|${stateShape(state, 'select')}`
+  let key = `${dialect.vendor}|${stateShape(state, 'select')}`
+  if (state.limit !== null && inlinesLimit(dialect)) key += `|L${state.limit}`
   const hit = sqlCache.get(key)
   const hasAnnotations = Object.keys(state.annotations).length > 0
   if (hit !== undefined) {

@@ -255,10 +255,11 @@ describe.each(testBackends())('expressions and aggregates on %s', (backend: Test
     const page = Title.objects.orderBy('pages').offset(2).limit(2)
     expect(page.toSQL().sql).toMatch(
       new RegExp(
-        ` ORDER BY ${col('pages').replace(/"/g, '"')} ASC LIMIT ${v('\\$1', '\\?')} OFFSET ${v('\\$2', '\\?')}$`,
+        ` ORDER BY ${col('pages').replace(/"/g, '"')} ASC LIMIT ${v('\\$1', '2')} OFFSET ${v('\\$2', '\\?')}$`,
       ),
     )
-    expect(page.toSQL().params).toEqual([2, 2])
+    // SQLite and libsql get the limit as a literal (they plan a bound LIMIT slower)
+    expect(page.toSQL().params).toEqual(v([2, 2], [2]))
     expect(await titlesOf(page)).toEqual(['A1', 'C2'])
     const skip = Title.objects.orderBy('pages').offset(4)
     expect(skip.toSQL().sql).toMatch(v(/ OFFSET \$1$/, / LIMIT -1 OFFSET \?$/))
