@@ -119,12 +119,10 @@ export class DatabaseConnection {
     return withRetry(this.#retry, () => this.#acquire())
   }
 
-  async #acquire(): Promise<SessionLease> {
-    try {
-      return await this.#backend.acquire()
-    } catch (err) {
+  #acquire(): Promise<SessionLease> {
+    return this.#backend.acquire().catch((err: unknown) => {
       throw this.#backend.mapError(err, {})
-    }
+    })
   }
 
   /** Runs a statement on a session the caller holds (used by `atomic()` for BEGIN/COMMIT). */
