@@ -35,9 +35,9 @@ function adminRunner(spec: ChildSpec): { run: WorkloadContext['admin']; close():
       run: async (sql, params = []) => {
         db ??= new SqliteDatabase(spec.sqlitePath)
         const statement = db.prepare(sql)
-        return statement.reader
-          ? (statement.all(...params) as Array<Record<string, unknown>>)
-          : (statement.run(...params), [])
+        if (statement.reader) return statement.all(...params) as Array<Record<string, unknown>>
+        statement.run(...params)
+        return []
       },
       close: async () => {
         db?.close()
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc
   let opIndex = 0
   /** The last result stays referenced until the next operation, so heap figures include it. */
-  let keep: unknown = null
+  const kept: { result: unknown } = { result: null }
 
   async function round(ops: number): Promise<RoundResult> {
     const latencies = new Float64Array(ops)
@@ -96,14 +96,14 @@ async function main(): Promise<void> {
         const result = await workload.run(contender, ctx, prepared, i)
         latencies[k] = (performance.now() - t0) * 1000
         if (workload.measureHeap && gc) heap.push((process.memoryUsage().heapUsed - heapBefore) / 1048576)
-        keep = result
+        kept.result = result
       }
     }
     const wallStart = performance.now()
     await Promise.all(Array.from({ length: Math.min(workload.concurrency, ops) }, worker))
     const wallMs = performance.now() - wallStart
     opIndex += ops
-    keep = null
+    kept.result = null
     const samples = Array.from(latencies)
     const elapsedMs = workload.concurrency === 1 ? samples.reduce((a, b) => a + b, 0) / 1000 : wallMs
     return {
