@@ -3,15 +3,16 @@
  * `npm test`: the whole check, from a fresh clone.
  *
  * 1. installs dependencies when missing or stale (`ensure-deps.mjs`);
- * 2. `turbo run typecheck` (tsc --noEmit in every workspace that has a typecheck script);
+ * 2. `turbo run typecheck` (tsc --noEmit in every workspace that has a typecheck script), the root
+ *    tsconfig.json (bench, examples) and the docs samples (`check-doc-samples.mjs`);
  * 3. `biome check .` (lint + format check);
  * 4. starts ONE throwaway PostgreSQL cluster (unless `DORM_TEST_PG_URL` is set, or
  *    `DORM_TEST_BACKENDS` leaves postgres out) and runs `turbo run test` with `DORM_TEST_PG_URL`
  *    exported, then stops the cluster;
  * 5. reads each workspace's `reports/vitest.json` written by this run and prints, per suite,
  *    `<workspace>: N passed, N failed`, the typecheck and lint status, and as the very last line
- *    `N passed, N failed` over everything. A failing typecheck or lint counts as 1 failed each, and so
- *    does a suite that left no report.
+ *    `N passed, N failed` over everything. A failing typecheck, docs samples check or lint counts as
+ *    1 failed each, and so does a suite that left no report.
  *
  * Exits 0 only when everything is green. With `CI=true` the test task bypasses turbo's cache
  * (`--force`) so tests really run; locally a cache hit replays the cached report.
@@ -227,6 +228,9 @@ async function main() {
     typecheck.failedPackages.push('bench/examples')
     if (typecheck.code === 0) typecheck.code = rootTypecheck
   }
+  // every ts/tsx block of README.md, docs/ and the workspaces' READMEs, against the built packages
+  banner('typecheck: docs samples (node scripts/check-doc-samples.mjs)')
+  const docsCode = await run('node', ['scripts/check-doc-samples.mjs'])
 
   banner('lint: biome check .')
   const lintCode = await run('npx', ['biome', 'check', '.'])
@@ -297,8 +301,10 @@ async function main() {
   console.log(
     `typecheck: ${typecheck.code === 0 ? 'ok' : `FAILED${typecheckWhere} (exit ${typecheck.code}, counted as 1 failed)`}`,
   )
+  console.log(`docs samples: ${docsCode === 0 ? 'ok' : `FAILED (exit ${docsCode}, counted as 1 failed)`}`)
   console.log(`lint: ${lintCode === 0 ? 'ok' : `FAILED (exit ${lintCode}, counted as 1 failed)`}`)
   if (typecheck.code !== 0) failed += 1
+  if (docsCode !== 0) failed += 1
   if (lintCode !== 0) failed += 1
   if (interrupted) {
     console.log(`interrupted by ${interrupted}: the run is incomplete${failed === 0 ? ' (counted as 1 failed)' : ''}`)
