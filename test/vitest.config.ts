@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['reliability/**/*.test.ts', 'compose/**/*.test.ts'],
+    include: ['reliability/**/*.test.ts', 'compose/**/*.test.ts', 'docs/**/*.test.ts'],
     globalSetup: ['./setup/global-setup.ts'],
     pool: 'forks',
     isolate: true,

@@ -29,9 +29,9 @@ export interface CheckResult {
 /**
  * The tsconfig.json written next to the samples.
  * @example
- * samplesTsconfig('/repo/.doc-samples', '/repo').extends // '../tsconfig.base.json'
+ * samplesTsconfig('/repo/.doc-samples', '/repo', ['docs__orm.md__L12.ts']).extends // '../tsconfig.base.json'
  */
-export declare function samplesTsconfig(outDir: string, repoRoot: string): Record<string, unknown>
+export declare function samplesTsconfig(outDir: string, repoRoot: string, files: string[]): Record<string, unknown>
 
 /**
  * Type-checks the samples of `files` (repo-relative markdown paths) in one program.

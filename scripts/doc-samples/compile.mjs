@@ -8,12 +8,16 @@ import { basename, join, relative } from 'node:path'
 import { extractSamples, sourceLineOf } from './extract.mjs'
 
 /**
- * The compiler options of the samples, on top of tsconfig.base.json: each block is an ES module
+ * The tsconfig.json of the samples (`npx tsc -p .doc-samples` reproduces the check). Compiler options
+ * on top of tsconfig.base.json, on top of tsconfig.base.json: each block is an ES module
  * (`moduleDetection: force`, so top-level await works and names never clash between samples).
  * @param {string} outDir
  * @param {string} repoRoot
+ * @param {string[]} files the sample file names, relative to `outDir`
+ * @example
+ * samplesTsconfig('/repo/.doc-samples', '/repo', ['docs__orm.md__L12.ts']).extends // '../tsconfig.base.json'
  */
-export function samplesTsconfig(outDir, repoRoot) {
+export function samplesTsconfig(outDir, repoRoot, files) {
   const base = relative(outDir, join(repoRoot, 'tsconfig.base.json')).replaceAll('\\', '/')
   return {
     extends: base.startsWith('.') ? base : `./${base}`,
@@ -27,7 +31,7 @@ export function samplesTsconfig(outDir, repoRoot) {
       declaration: false,
       sourceMap: false,
     },
-    include: ['*.ts', '*.tsx'],
+    files,
   }
 }
 
@@ -55,7 +59,18 @@ export async function checkDocSamples({ repoRoot, files, outDir }) {
 
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
-  writeFileSync(join(outDir, 'tsconfig.json'), `${JSON.stringify(samplesTsconfig(outDir, repoRoot), null, 2)}\n`)
+  writeFileSync(
+    join(outDir, 'tsconfig.json'),
+    `${JSON.stringify(
+      samplesTsconfig(
+        outDir,
+        repoRoot,
+        samples.map((s) => s.fileName),
+      ),
+      null,
+      2,
+    )}\n`,
+  )
   /** @type {Map<string, import('./extract.d.mts').Sample>} */
   const byFileName = new Map()
   for (const sample of samples) {

@@ -17,6 +17,7 @@ const FENCE = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)/
 const MARKER_LIKE = /^\s*<!--\s*sample\b/i
 const CONTINUES = /^\s*<!--\s*sample:\s*continues\s*-->\s*$/
 const SKIP = /^\s*<!--\s*sample:\s*skip\s*(?:—|–|--|-)\s*(.*?)\s*-->\s*$/
+const SKIP_WITHOUT_REASON = /^\s*<!--\s*sample:\s*skip\s*-->\s*$/
 
 /** The usage shown in every malformed-marker message. */
 export const MARKER_USAGE = 'use `<!-- sample: continues -->` or `<!-- sample: skip — <reason> -->`'
@@ -34,6 +35,8 @@ export function parseMarker(line) {
   if (skip) {
     const reason = skip[1] ?? ''
     if (reason) return { kind: 'skip', reason }
+  }
+  if (SKIP_WITHOUT_REASON.test(line) || skip) {
     return { kind: 'malformed', message: `a skip marker needs a reason after the dash: ${MARKER_USAGE}` }
   }
   return { kind: 'malformed', message: `unknown sample marker \`${line.trim()}\`: ${MARKER_USAGE}` }
