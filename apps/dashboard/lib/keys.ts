@@ -112,6 +112,22 @@ export async function createEnvironment(name: string): Promise<{ id: number; nam
 }
 
 /**
+ * Creates an environment unless one of that name exists (first setup scripts run again and again).
+ * `created` says which happened.
+ *
+ * @example
+ * ```ts
+ * const { created } = await ensureEnvironment('demo') // false on the second run
+ * ```
+ */
+export async function ensureEnvironment(name: string): Promise<{ id: number; name: string; created: boolean }> {
+  await ensureDatabase()
+  const clean = checkEnvironmentName(name)
+  const [environment, created] = await Environment.objects.getOrCreate({ name: clean }, { created_at: new Date() })
+  return { id: Number(environment.id), name: environment.name, created }
+}
+
+/**
  * Every environment, by name.
  *
  * @example
@@ -164,6 +180,30 @@ export async function createKey(input: {
     created_at: new Date(),
   })
   return { id: Number(key.id), prefix, secret }
+}
+
+/**
+ * Whether `secret` is a key of `kind` for `environment` that is not revoked: a setup script that
+ * kept a secret from an earlier run checks it before creating another one. Never throws for a
+ * malformed secret (it is simply not active).
+ *
+ * @example
+ * ```ts
+ * if (!(await isActiveKey(saved, { environment: 'demo', kind: 'ingest' }))) await createKey({ environment: 'demo', kind: 'ingest' })
+ * ```
+ */
+export async function isActiveKey(secret: string, input: { environment: string; kind: KeyKind }): Promise<boolean> {
+  await ensureDatabase()
+  const clean = typeof secret === 'string' ? secret.trim() : ''
+  if (!SECRET_PATTERN.test(clean)) return false
+  return ApiKey.objects
+    .filter({
+      secret_hash: hashSecret(clean),
+      kind: input.kind,
+      environment__name: input.environment,
+      revoked_at__isnull: true,
+    })
+    .exists()
 }
 
 /**

@@ -3,9 +3,10 @@
  * lib/retention.ts with the settings pages and the ingest path:
  *
  * ```
- * npm run dashboard -- env create production
+ * npm run dashboard -- env create production [--if-missing]
  * npm run dashboard -- env list
  * npm run dashboard -- key create --env production --kind ingest --label "api servers"
+ * npm run dashboard -- key create --env demo --kind ingest --secret-file /run/dorm/ingest.key --if-missing
  * npm run dashboard -- key list [--env production]
  * npm run dashboard -- key revoke 3
  * npm run dashboard -- prune
@@ -13,7 +14,10 @@
  *
  * It stores where the app does: `DASHBOARD_DATABASE_URL`, else the SQLite file under
  * `DASHBOARD_DATA_DIR` (default `apps/dashboard/.dashboard-data`, the app's own default when it runs
- * from apps/dashboard). `--json` prints machine-readable output. Exit codes: 0 done, 1 refused
+ * from apps/dashboard). `--secret-file <path>` writes a new key's secret to that file (mode 0600) instead
+ * of printing it, for a setup script that hands the key to another process (docker-compose.yml);
+ * with `--if-missing` it keeps the file when it already holds an active key of that environment and
+ * kind. `env create --if-missing` accepts an existing environment. `--json` prints machine-readable output. Exit codes: 0 done, 1 refused
  * (unknown environment or key, bad name...), 2 bad usage.
  *
  * @example
@@ -22,6 +26,7 @@
  * // {"id":2,"environment":"production","kind":"ci","prefix":"dk_ci_Ab12Cd","secret":"dk_ci_…"}
  * ```
  */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DormError } from '@dorm/engine'
@@ -30,6 +35,8 @@ import { closeDatabase } from '../lib/db'
 import {
   createEnvironment,
   createKey,
+  ensureEnvironment,
+  isActiveKey,
   KEY_KINDS,
   type KeyKind,
   listEnvironments,
@@ -70,7 +77,33 @@ function keyId(raw: string): number {
   return Number(raw)
 }
 
-function buildProgram(io: CliIo): Command {
+/** Writes `secret` to `path` (mode 0600) through a temporary file, so a reader never sees half of it. */
+async function writeSecretFile(path: string, secret: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const partial = `${path}.${process.pid}.tmp`
+  await writeFile(partial, `${secret}\n`, { mode: 0o600 })
+  await rename(partial, path)
+}
+
+async function readSavedSecret(path: string): Promise<string | null> {
+  try {
+    return (await readFile(path, 'utf8')).trim()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw err
+  }
+}
+
+interface KeyCreateOptions {
+  env: string
+  kind: KeyKind
+  label: string
+  secretFile?: string
+  ifMissing?: boolean
+  json?: boolean
+}
+
+function buildProgram(io: CliIo, cwd: string): Command {
   const program = new Command('dashboard')
     .description("dorm dashboard operator CLI: environments, API keys and pruning of the dashboard's store")
     .exitOverride()
@@ -81,8 +114,17 @@ function buildProgram(io: CliIo): Command {
   env
     .command('create <name>')
     .description('create an environment')
+    .option('--if-missing', 'succeed without change when the environment exists')
     .option('--json', 'print JSON')
-    .action(async (name: string, options: { json?: boolean }) => {
+    .action(async (name: string, options: { ifMissing?: boolean; json?: boolean }) => {
+      if (options.ifMissing) {
+        const ensured = await ensureEnvironment(name)
+        const verb = ensured.created ? 'Created' : 'Kept existing'
+        io.stdout(
+          options.json ? `${JSON.stringify(ensured)}\n` : `${verb} environment '${ensured.name}' (id ${ensured.id}).\n`,
+        )
+        return
+      }
       const created = await createEnvironment(name)
       io.stdout(
         options.json ? `${JSON.stringify(created)}\n` : `Created environment '${created.name}' (id ${created.id}).\n`,
@@ -113,9 +155,36 @@ function buildProgram(io: CliIo): Command {
         .makeOptionMandatory(),
     )
     .option('--label <label>', 'what the key is for', '')
+    .option('--secret-file <path>', 'write the secret to this file (mode 0600) instead of printing it')
+    .option('--if-missing', 'with --secret-file: keep the file when it holds an active key of this env and kind')
     .option('--json', 'print JSON')
-    .action(async (options: { env: string; kind: KeyKind; label: string; json?: boolean }) => {
+    .action(async (options: KeyCreateOptions) => {
+      if (options.ifMissing && options.secretFile === undefined) {
+        throw new InvalidArgumentError('--if-missing needs --secret-file <path>: the file it checks for a key.')
+      }
+      const secretFile = options.secretFile === undefined ? undefined : resolve(cwd, options.secretFile)
+      if (secretFile !== undefined && options.ifMissing) {
+        const saved = await readSavedSecret(secretFile)
+        if (saved !== null && (await isActiveKey(saved, { environment: options.env, kind: options.kind }))) {
+          io.stdout(
+            options.json
+              ? `${JSON.stringify({ kept: true, environment: options.env, kind: options.kind, secretFile })}\n`
+              : `Kept the active ${options.kind} key for '${options.env}' in ${secretFile}.\n`,
+          )
+          return
+        }
+      }
       const created = await createKey({ environment: options.env, kind: options.kind, label: options.label })
+      if (secretFile !== undefined) {
+        await writeSecretFile(secretFile, created.secret)
+        const { secret: _secret, ...shown } = created
+        io.stdout(
+          options.json
+            ? `${JSON.stringify({ ...shown, environment: options.env, kind: options.kind, secretFile })}\n`
+            : `Created ${options.kind} key ${created.id} (${created.prefix}…) for '${options.env}'; secret written to ${secretFile}.\n`,
+        )
+        return
+      }
       if (options.json) {
         io.stdout(`${JSON.stringify({ ...created, environment: options.env, kind: options.kind })}\n`)
         return
@@ -177,19 +246,28 @@ function buildProgram(io: CliIo): Command {
 }
 
 /**
- * Runs the CLI on `argv` (without node and the script) and resolves to the exit code.
+ * Runs the CLI on `argv` (without node and the script) and resolves to the exit code. Relative file
+ * paths (`--secret-file`) are resolved against `options.cwd` (default the process's directory).
  *
  * @example
  * ```ts
  * const code = await runDashboardCli(['env', 'create', 'staging'])
  * ```
  */
-export async function runDashboardCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const program = buildProgram(io)
+export async function runDashboardCli(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  options: { cwd?: string } = {},
+): Promise<number> {
+  const program = buildProgram(io, options.cwd ?? process.cwd())
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return 0
   } catch (err) {
+    if (err instanceof InvalidArgumentError) {
+      io.stderr(`error: ${err.message}\n`)
+      return 2
+    }
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2
     if (err instanceof DormError) {
       io.stderr(`error: ${err.message}\n`)
@@ -210,5 +288,5 @@ if (invokedDirectly) {
   const dataDir = process.env.DASHBOARD_DATA_DIR
   if (dataDir && !isAbsolute(dataDir)) process.env.DASHBOARD_DATA_DIR = resolve(userCwd, dataDir)
   process.chdir(resolve(dirname(fileURLToPath(import.meta.url)), '..'))
-  process.exitCode = await runDashboardCli(process.argv.slice(2))
+  process.exitCode = await runDashboardCli(process.argv.slice(2), processIo, { cwd: userCwd })
 }
