@@ -52,11 +52,13 @@ export interface WriterRun {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** The label an error is tallied under. */
+/** The label an error is tallied under: its class, SQLSTATE or errno, and the statement's first word. */
 export function errorType(err: unknown): string {
   if (!(err instanceof Error)) return typeof err
-  const vendorCode = (err as { vendorCode?: unknown }).vendorCode
-  return typeof vendorCode === 'string' ? `${err.name}(${vendorCode})` : err.name
+  const { vendorCode, sql } = err as { vendorCode?: unknown; sql?: unknown }
+  const type = typeof vendorCode === 'string' ? `${err.name}(${vendorCode})` : err.name
+  const statement = typeof sql === 'string' ? sql.trimStart().split(/\s/, 1)[0]?.toUpperCase() : undefined
+  return statement ? `${type} on ${statement}` : type
 }
 
 /** Starts the writers; they run until `stop()`. */
