@@ -38,8 +38,12 @@ export interface RunOptions {
   dryRun?: boolean
   /** Record (or unrecord) without running the operations. */
   fake?: boolean
-  /** Called before each step, e.g. to print `Applying app.0001_initial...`. */
-  onStep?: (step: PlanStep, phase: 'start' | 'done') => void
+  /**
+   * Called before and after each step, e.g. to print `Applying app.0001_initial...`. `skipped`: on
+   * SQLite/libsql (no migrate lock) a concurrent migrate applied (or unapplied) the step after this
+   * run planned it, so it was left alone.
+   */
+  onStep?: (step: PlanStep, phase: 'start' | 'done' | 'skipped') => void
   /**
    * PostgreSQL `lock_timeout` (ms) for each migration's statements: `SET LOCAL` in an atomic
    * migration, `SET` + `RESET` around a non-atomic one. Default: the MIGRATION_TABLE_LOCK_TIMEOUT_MS
@@ -164,17 +168,27 @@ export class MigrationExecutor {
     for (const step of steps) {
       options.onStep?.(step, 'start')
       const editor = new SchemaEditor(this.connection, { collectOnly: options.dryRun === true })
-      await this.#runStep(step, editor, options)
+      const ran = await this.#runStep(step, editor, options)
       statements.set(migrationKey(step.migration.app, step.migration.name), editor.statements)
-      options.onStep?.(step, 'done')
+      options.onStep?.(step, ran ? 'done' : 'skipped')
     }
     return { steps, statements }
   }
 
-  async #runStep({ migration, backwards }: PlanStep, editor: SchemaEditor, options: RunOptions): Promise<void> {
+  /** Runs one step; false when a concurrent migrate already did it (SQLite/libsql). */
+  async #runStep({ migration, backwards }: PlanStep, editor: SchemaEditor, options: RunOptions): Promise<boolean> {
     const { app, name } = migration
     if (!backwards) this.#checkConcurrently(migration)
+    let skipped = false
     const body = async () => {
+      // SQLite has no migrate lock: concurrent runs plan from the same recorder rows and then queue on
+      // BEGIN IMMEDIATE. Holding the write lock, look again, so a step another run did is not redone.
+      if (!options.dryRun && this.connection.vendor !== 'postgresql') {
+        if ((await this.applied()).has(migrationKey(app, name)) !== backwards) {
+          skipped = true
+          return
+        }
+      }
       if (!options.fake) {
         if (backwards) await this.#unapply(migration, editor)
         else await this.#apply(migration, editor)
@@ -219,6 +233,14 @@ export class MigrationExecutor {
         err,
       )
     }
+    if (skipped) {
+      migrationsLogger.info(`skipped ${app}.${name}: another migrate ${backwards ? 'unapplied' : 'applied'} it`, {
+        app,
+        name,
+        alias: this.connection.alias,
+      })
+      return false
+    }
     if (!options.dryRun) {
       migrationsLogger.info(`${backwards ? 'unapplied' : 'applied'} ${app}.${name}${options.fake ? ' (fake)' : ''}`, {
         app,
@@ -226,6 +248,7 @@ export class MigrationExecutor {
         alias: this.connection.alias,
       })
     }
+    return true
   }
 
   /** The lock_timeout for a step, or null when none is set (not PostgreSQL, dry-run, fake, disabled). */

@@ -182,14 +182,16 @@ export const migrateCommand: CommandSpec = {
             if (phase === 'start') current = label(step)
             else if (!dryRun) {
               current = null
-              ;(step.backwards ? report.unapplied : report.applied).push(label(step))
+              if (phase === 'done') (step.backwards ? report.unapplied : report.applied).push(label(step))
               report.pending = report.pending.filter((name) => name !== label(step))
             }
             if (json) return
             if (dryRun) {
               if (phase === 'start') io.stdout(`${verb(step)} ${label(step)}\n`)
             } else if (phase === 'start') io.stdout(`${verb(step)} ${label(step)}...`)
-            else io.stdout(' OK\n')
+            else if (phase === 'skipped') {
+              io.stdout(` skipped: another dorm migrate ${step.backwards ? 'unapplied' : 'applied'} it meanwhile\n`)
+            } else io.stdout(' OK\n')
           },
         })
         if (dryRun && !json) printDryRun(io, plan, result.statements, target)
