@@ -18,9 +18,12 @@ import { extractSamples, sourceLineOf } from './extract.mjs'
  * samplesTsconfig('/repo/.doc-samples', '/repo', ['docs__orm.md__L12.ts']).extends // '../tsconfig.base.json'
  */
 export function samplesTsconfig(outDir, repoRoot, files) {
-  const base = relative(outDir, join(repoRoot, 'tsconfig.base.json')).replaceAll('\\', '/')
+  const fromOut = (/** @type {string} */ path) => {
+    const rel = relative(outDir, join(repoRoot, path)).replaceAll('\\', '/')
+    return rel.startsWith('.') ? rel : `./${rel}`
+  }
   return {
-    extends: base.startsWith('.') ? base : `./${base}`,
+    extends: fromOut('tsconfig.base.json'),
     compilerOptions: {
       noEmit: true,
       module: 'NodeNext',
@@ -30,6 +33,8 @@ export function samplesTsconfig(outDir, repoRoot, files) {
       jsx: 'react-jsx',
       declaration: false,
       sourceMap: false,
+      // Next.js has no exports map: `next/server`, `next/link`... resolve as in a Next app (bundler)
+      paths: { 'next/*': [fromOut('node_modules/next/*.d.ts')] },
     },
     files,
   }

@@ -165,7 +165,7 @@ describe('parseMarker and sampleFileName', () => {
 })
 
 describe('checkDocSamples', () => {
-  it('compiles the samples in one program and maps an error to its markdown line', async () => {
+  it('compiles the samples (ts and tsx) in one program and maps each error to its markdown line', async () => {
     const outDir = join(repoRoot, `.doc-samples-test-${process.pid}`)
     const docDir = join(outDir, 'src')
     mkdirSync(docDir, { recursive: true })
@@ -187,13 +187,27 @@ describe('checkDocSamples', () => {
         'const answer = await Promise.resolve(1) // its own module: no clash, top-level await', // 12
         'void answer', // 13
         '```', // 14
+        '```tsx', // 15
+        "import { NextResponse } from 'next/server'", // 16
+        "import { useState } from 'react'", // 17
+        'function Counter({ start }: { start: number }) {', // 18
+        '  const [count] = useState(start)', // 19
+        '  return <p>{count}</p>', // 20
+        '}', // 21
+        'export const GET = () => NextResponse.json({ ok: true })', // 22
+        'export const page = <Counter start="1" />', // 23
+        '```', // 24
       ),
     )
     try {
       const result = await checkDocSamples({ repoRoot, files: [relativeDoc], outDir: join(outDir, 'out') })
-      expect(result.checked).toBe(2)
-      expect(result.failed).toBe(1)
-      expect(result.problems.map((p) => [p.file, p.line, p.code])).toEqual([[relativeDoc, 8, 'TS2322']])
+      expect(result.checked).toBe(3)
+      expect(result.failed).toBe(2)
+      const found = result.problems.map((p) => [p.file, p.line, p.code, p.sampleFile])
+      expect(found).toEqual([
+        [relativeDoc, 8, 'TS2322', `${relativeDoc.replaceAll('/', '__')}__L1.ts`],
+        [relativeDoc, 23, 'TS2322', `${relativeDoc.replaceAll('/', '__')}__L15.tsx`],
+      ])
     } finally {
       rmSync(outDir, { recursive: true, force: true })
     }
