@@ -113,7 +113,9 @@ it(
     expect(stats.connections_lost).toBeGreaterThanOrEqual(lostAtKills)
     const settleMs = await waitUntil(
       'the pool is back to MIN_POOL_SIZE, on the server too',
-      async () => poolStats('default').pool_size === MIN_POOL_SIZE && (await db.appConnections()) === MIN_POOL_SIZE,
+      async () =>
+        (poolStats('default') as { pool_size?: number }).pool_size === MIN_POOL_SIZE &&
+        (await db.appConnections()) === MIN_POOL_SIZE,
       15_000,
     )
 
