@@ -13,7 +13,7 @@
  * prints each error as `<markdown file>:<line>: <code> <message>`, then
  * `doc samples: N checked, N skipped, N failed`. Exits 1 on any error or malformed marker.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checkDocSamples } from './doc-samples/compile.mjs'
@@ -21,6 +21,23 @@ import { listSampleSources } from './doc-samples/sources.mjs'
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const outDir = join(repoRoot, '.doc-samples')
+
+/**
+ * The newest source file of the engine changed after dist/ was built (a warning: the samples are
+ * checked against the built types, which may lag behind the code).
+ * @param {string} builtFile
+ * @returns {string | undefined} the repo-relative path of a newer source file
+ */
+function newerEngineSource(builtFile) {
+  const builtAt = statSync(builtFile).mtimeMs
+  const src = join(repoRoot, 'packages', 'engine', 'src')
+  for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue
+    const path = join(entry.parentPath, entry.name)
+    if (statSync(path).mtimeMs > builtAt) return relative(repoRoot, path)
+  }
+  return undefined
+}
 
 /** @param {string[]} args */
 async function main(args) {
@@ -32,6 +49,12 @@ async function main(args) {
     )
     console.log('doc samples: 0 checked, 0 skipped, 1 failed')
     return 1
+  }
+  const newer = newerEngineSource(engineTypes)
+  if (newer) {
+    console.warn(
+      `[docs] warning: ${newer} changed after packages/engine/dist was built; the samples are checked against the built types: run npx turbo run build --filter=@dorm/engine to refresh them`,
+    )
   }
 
   const all = listSampleSources(repoRoot)
