@@ -60,7 +60,7 @@ describe('docker-compose.yml validates', () => {
     expect(stderr).not.toMatch(/variable is not set/i)
   })
 
-  it('gives every ${VAR} substitution a default', () => {
+  it('gives every variable substitution a default (VAR:-default)', () => {
     const raw = readRepoFile('docker-compose.yml')
     const substitutions = [...raw.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((match) => match[1] as string)
     expect(substitutions.length).toBeGreaterThan(10)
