@@ -54,6 +54,8 @@ export async function startDashboardUnderTest(options: {
   password: string
   databaseUrl?: string
   env?: NodeJS.ProcessEnv
+  /** Labels of extra ingest keys of `fuzz` (shown on the settings page). */
+  keyLabels?: string[]
 }): Promise<DashboardUnderTest> {
   if (!existsSync(join(DASHBOARD_DIR, '.next', 'BUILD_ID'))) {
     throw new Error(
@@ -62,7 +64,10 @@ export async function startDashboardUnderTest(options: {
   }
   const dataDir = await mkdtemp(join(tmpdir(), `dorm-${options.name}-`))
   const storeEnv = { DASHBOARD_DATA_DIR: dataDir, DASHBOARD_DATABASE_URL: options.databaseUrl ?? '' }
-  const seeded = await runTs(SEED_SCRIPT, { cwd: DASHBOARD_DIR, env: storeEnv })
+  const seeded = await runTs(SEED_SCRIPT, {
+    cwd: DASHBOARD_DIR,
+    env: { ...storeEnv, FUZZ_KEY_LABELS: JSON.stringify(options.keyLabels ?? []) },
+  })
   const keys = JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}') as FuzzKeys
   const port = await freePort()
   const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {

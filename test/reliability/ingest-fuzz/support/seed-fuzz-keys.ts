@@ -3,7 +3,7 @@
  * lib/keys.ts (the code of its settings page and operator CLI), revokes two of them, and prints
  * them as one JSON line. Run through tsx with cwd apps/dashboard and the server's store variables
  * (DASHBOARD_DATA_DIR or DASHBOARD_DATABASE_URL), before the server starts (it also applies the
- * migrations).
+ * migrations). `FUZZ_KEY_LABELS` (a JSON array) adds an ingest key of `fuzz` per label.
  *
  * @example
  * ```sh
@@ -44,5 +44,9 @@ const revokedCi = await keys.createKey({ environment: 'fuzz', kind: 'ci', label:
 await keys.revokeKey(revokedIngest.id)
 await keys.revokeKey(revokedCi.id)
 out.revoked = { ingest: revokedIngest.secret, ci: revokedCi.secret }
+// extra keys whose labels the XSS scenario chooses (the settings page lists them)
+for (const label of JSON.parse(process.env.FUZZ_KEY_LABELS ?? '[]') as string[]) {
+  await keys.createKey({ environment: 'fuzz', kind: 'ingest', label })
+}
 await db.closeDatabase()
 process.stdout.write(`${JSON.stringify(out)}\n`)
