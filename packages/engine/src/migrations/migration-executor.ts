@@ -9,7 +9,7 @@ import { migrationTableLockTimeoutMs } from '../conf/settings.js'
 import type { DatabaseConnection } from '../db/connection.js'
 import { getLogger } from '../db/logging.js'
 import { atomic } from '../db/transaction.js'
-import { MigrationError } from '../errors.js'
+import { DatabaseError, DormError, MigrationError } from '../errors.js'
 import { SchemaEditor } from '../schema/schema-editor.js'
 import type { Migration } from './migration.js'
 import { MigrationGraph, migrationKey } from './migration-graph.js'
@@ -25,6 +25,25 @@ import {
 } from './statement-lock-timeout.js'
 
 const migrationsLogger = getLogger('dorm.migrations')
+
+/**
+ * Puts the migration, the failed operation (position and repr), its statement and what was kept
+ * in front of a database error's message, keeping its class, code and cause (the JSON report and
+ * the exit code stay those of the database error).
+ */
+function withFailedOperation(err: unknown, migration: Migration, index: number): unknown {
+  if (!(err instanceof DormError) || err instanceof MigrationError) return err
+  const label = `${migration.app}.${migration.name}`
+  const op = migration.operations[index]
+  const statement = err instanceof DatabaseError && err.sql !== undefined ? `, statement \`${err.sql}\`` : ''
+  const kept = migration.atomic
+    ? `Nothing of ${label} was applied or recorded (rolled back)`
+    : `${label} is atomic: false, so operations before ${index + 1} stayed applied; it was not recorded`
+  err.message =
+    `Migration ${label} failed in operation ${index + 1} of ${migration.operations.length} (${op?.repr()}${statement}): ` +
+    `${err.message}. ${kept}: fix ${migration.file} and run dorm migrate again.`
+  return err
+}
 
 /** One step of a plan. */
 export interface PlanStep {
@@ -273,10 +292,14 @@ export class MigrationExecutor {
 
   async #apply(migration: Migration, editor: SchemaEditor): Promise<void> {
     let from = this.stateBefore(migration)
-    for (const op of migration.operations) {
+    for (const [index, op] of migration.operations.entries()) {
       const to = from.clone()
       op.stateForwards(migration.app, to)
-      await op.databaseForwards({ app: migration.app, editor, from, to })
+      try {
+        await op.databaseForwards({ app: migration.app, editor, from, to })
+      } catch (err) {
+        throw withFailedOperation(err, migration, index)
+      }
       from = to
     }
   }
@@ -295,12 +318,16 @@ export class MigrationExecutor {
     }
     for (let i = migration.operations.length - 1; i >= 0; i--) {
       const op = migration.operations[i] as (typeof migration.operations)[number]
-      await op.databaseBackwards({
-        app: migration.app,
-        editor,
-        from: states[i + 1] as ProjectState,
-        to: states[i] as ProjectState,
-      })
+      try {
+        await op.databaseBackwards({
+          app: migration.app,
+          editor,
+          from: states[i + 1] as ProjectState,
+          to: states[i] as ProjectState,
+        })
+      } catch (err) {
+        throw withFailedOperation(err, migration, i)
+      }
     }
   }
 }
