@@ -29,6 +29,8 @@ export interface DatabaseProbe {
   markers(): Promise<string[]>
   /** Columns of a table (empty when it does not exist). */
   columns(table: string): Promise<string[]>
+  /** Rows in a table (null when it does not exist). */
+  count(table: string): Promise<number | null>
   /** PostgreSQL: pids of the sessions holding the migrate lock; SQLite: always empty. */
   lockHolders(): Promise<number[]>
   /** PostgreSQL: pids of sessions running a statement that contains `text`. */
@@ -62,6 +64,10 @@ async function pgProbe(url: string): Promise<DatabaseProbe> {
         [table],
       )
       return found.map((r) => String(r.column_name))
+    },
+    async count(table) {
+      if (!(await exists(table))) return null
+      return Number((await rows(`SELECT count(*) AS n FROM "${table}"`))[0].n)
     },
     async lockHolders() {
       const found = await rows(
@@ -122,6 +128,12 @@ function sqliteProbe(file: string): DatabaseProbe {
       ),
     columns: async (table) =>
       read((db) => (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((r) => r.name)),
+    count: async (table) =>
+      read((db) =>
+        exists(db, table).n === 0
+          ? null
+          : (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n,
+      ),
     lockHolders: async () => [],
     runningStatements: async () => [],
     close: async () => {},

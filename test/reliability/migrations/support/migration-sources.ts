@@ -67,3 +67,58 @@ export function stepFile(n: number): string {
 export function stepName(n: number): string {
   return stepFile(n).replace(/\.ts$/, '')
 }
+
+/**
+ * A migration whose operation 3 of 4 runs `failingSql`: 1 creates `rel_broken`, 2 writes the marker
+ * `broken`, 3 runs `failingSql`, 4 adds a column. With a valid `failingSql` it applies.
+ */
+export function brokenMigration(previous: string, failingSql: string): string {
+  return `${header}
+export default migration({
+  dependencies: ${dependency(previous)},
+  operations: [
+    new CreateModel({
+      name: 'Broken',
+      fields: { id: new BigAutoField({ primaryKey: true }), label: new CharField({ maxLength: 50 }) },
+    }),
+    new RunSQL({ sql: "INSERT INTO rel_marker (note) VALUES ('broken')", reverseSql: RunSQL.noop }),
+    new RunSQL({ sql: ${JSON.stringify(failingSql)}, reverseSql: RunSQL.noop }),
+    new AddField({ modelName: 'broken', name: 'weight', field: new IntegerField({ default: 1 }) }),
+  ],
+})
+`
+}
+
+/**
+ * A slow migration to kill: creates \`rel_bulk\`, inserts `rows` rows into it, then keeps the
+ * database busy for `seconds` (pg_sleep / a recursive CTE), then writes the marker `bulk`.
+ */
+export function slowBulkMigration(
+  backend: 'postgres' | 'sqlite',
+  previous: string,
+  rows: number,
+  seconds: number,
+): string {
+  const bulk =
+    backend === 'postgres'
+      ? `INSERT INTO rel_bulk (label, weight) SELECT 'row', n FROM generate_series(1, ${rows}) AS n`
+      : `INSERT INTO rel_bulk (label, weight) WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < ${rows}) SELECT 'row', n FROM c`
+  return `${header}
+export default migration({
+  dependencies: ${dependency(previous)},
+  operations: [
+    new CreateModel({
+      name: 'Bulk',
+      fields: {
+        id: new BigAutoField({ primaryKey: true }),
+        label: new CharField({ maxLength: 50 }),
+        weight: new IntegerField({ default: 0 }),
+      },
+    }),
+    new RunSQL({ sql: ${JSON.stringify(bulk)}, reverseSql: RunSQL.noop }),
+    new RunSQL({ sql: ${JSON.stringify(slowStatement(backend, seconds))}, reverseSql: RunSQL.noop }),
+    new RunSQL({ sql: "INSERT INTO rel_marker (note) VALUES ('bulk')", reverseSql: RunSQL.noop }),
+  ],
+})
+`
+}
