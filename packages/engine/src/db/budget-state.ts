@@ -79,6 +79,31 @@ export function appliedTimeoutOn(alias: string, frame = storage.getStore()): num
 }
 
 /**
+ * How much longer than a budget's `timeoutMs` a statement may go without an answer before the client
+ * gives up. The server cancels the statement at `timeoutMs` (statement_timeout) and says so; the
+ * grace leaves room for that answer, so the client deadline only fires when none can come (a stalled
+ * network, a hung server).
+ */
+export const CLIENT_DEADLINE_GRACE_MS = 1000
+
+/**
+ * The budget `timeoutMs` in force for statements on `alias` (the innermost `budget()` block on that
+ * alias), or undefined. The query pipeline gives each such statement a client-side deadline of this
+ * plus {@link CLIENT_DEADLINE_GRACE_MS}.
+ *
+ * @example
+ * ```ts
+ * await budget({ timeoutMs: 200 }, async () => budgetTimeoutOn('default')) // 200
+ * ```
+ */
+export function budgetTimeoutOn(alias: string): number | undefined {
+  for (let f = storage.getStore(); f !== undefined; f = f.parent) {
+    if (f.using === alias) return f.timeoutMs
+  }
+  return undefined
+}
+
+/**
  * Throws {@link BudgetExceeded} when a statement on `alias` returned more rows than the active
  * budget's `maxRows` (pipeline use, after each successful statement). Emits `budget_exceeded`.
  *

@@ -9,7 +9,13 @@ import type { Backend, DriverSession, QueryResult, Row } from '../backends/base/
 import { slowQueryMs } from '../conf/settings.js'
 import type { DormError } from '../errors.js'
 import { postQuery, preQuery } from '../signals.js'
-import { currentFrame, enforceRowBudget, rowBudgetExceeded } from './budget-state.js'
+import {
+  budgetTimeoutOn,
+  CLIENT_DEADLINE_GRACE_MS,
+  currentFrame,
+  enforceRowBudget,
+  rowBudgetExceeded,
+} from './budget-state.js'
 import { emitDormEvent } from './events.js'
 import { getLogger, type Logger } from './logging.js'
 import { endObservers, type QueryObserver, queryObservers, startObservers } from './query-observers.js'
@@ -115,8 +121,14 @@ export async function runStatement(
   const observed = observeStart(backend, sql, params)
   const start = performance.now()
   let result: QueryResult
+  // budget(): a statement under a timeout gets a client-side deadline too, for when the server's
+  // own cancellation cannot reach us (a stalled network); one getStore() when no budget is active
+  const budgetTimeout = budgetTimeoutOn(backend.alias)
   try {
-    result = await session.query(sql, params)
+    result =
+      budgetTimeout === undefined
+        ? await session.query(sql, params)
+        : await session.query(sql, params, budgetTimeout + CLIENT_DEADLINE_GRACE_MS)
   } catch (raw) {
     const error = mapWithContext(backend, raw, sql, params)
     report(backend, sql, params, performance.now() - start, error, observed, null)

@@ -30,7 +30,11 @@ export interface QueryResult<R = Row> {
 
 /** One checked-out driver connection. Methods run the statement raw, without the query pipeline. */
 export interface DriverSession {
-  query(sql: string, params: readonly unknown[]): Promise<QueryResult>
+  /**
+   * Runs one statement. `deadlineMs`: give up when no answer came within this long (a budget's
+   * client-side deadline); a session that honours it drops the connection it gave up on.
+   */
+  query(sql: string, params: readonly unknown[], deadlineMs?: number): Promise<QueryResult>
   /** Yields rows in chunks of `chunkSize` without holding the whole result in memory. */
   stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row>
 }

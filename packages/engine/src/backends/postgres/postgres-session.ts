@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { InterfaceError } from '../../errors.js'
 import type { DriverSession, QueryResult, Row } from '../base/base-connection.js'
 import { isBrokenConnectionError, mapPostgresError } from './postgres-errors.js'
 import type { PooledConnection } from './postgres-pool.js'
@@ -10,7 +11,9 @@ let cursorModule: Promise<CursorClass> | undefined
 /**
  * Runs statements on one pooled `pg.Client`. Repeated SQL shapes become named prepared statements
  * once PREPARE_THRESHOLD is reached (node-postgres then parses them once per connection); a
- * connection-class failure marks the connection broken so the pool drops it at release.
+ * connection-class failure marks the connection broken so the pool drops it at release, and no
+ * further statement is sent on it. A statement given a deadline (a budget's) that gets no answer in
+ * time fails with "Query read timeout" and breaks the connection the same way.
  *
  * @example
  * ```ts
@@ -24,14 +27,33 @@ export class PostgresSession implements DriverSession {
     this.#conn = conn
   }
 
-  async query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+  async query(sql: string, params: readonly unknown[], deadlineMs?: number): Promise<QueryResult> {
+    if (this.#conn.broken) {
+      // a statement queued behind one that never answered would wait as long again (a ROLLBACK
+      // after a missed deadline): fail at once, the pool drops the connection at release
+      throw new InterfaceError(
+        'the connection failed earlier and is not queryable: dorm discards it. Run the statement again ' +
+          '(outside a transaction dorm retries it on a fresh connection).',
+      )
+    }
     const name = this.#conn.prepared.nameFor(sql)
     let result: pg.QueryResult | pg.QueryResult[]
     try {
-      result =
-        name === undefined
-          ? await this.#conn.client.query(sql, params as unknown[])
-          : await this.#conn.client.query({ name, text: sql, values: params as unknown[] })
+      if (deadlineMs !== undefined) {
+        // pg's per-query read timeout: rejects with "Query read timeout" when no answer came in time
+        const config: pg.QueryConfig & { query_timeout: number } = {
+          text: sql,
+          values: params as unknown[],
+          query_timeout: Math.min(deadlineMs, this.#ownQueryTimeout() ?? deadlineMs),
+        }
+        if (name !== undefined) config.name = name
+        result = await this.#conn.client.query(config)
+      } else {
+        result =
+          name === undefined
+            ? await this.#conn.client.query(sql, params as unknown[])
+            : await this.#conn.client.query({ name, text: sql, values: params as unknown[] })
+      }
     } catch (err) {
       this.#noteFailure(err)
       throw err
@@ -62,6 +84,14 @@ export class PostgresSession implements DriverSession {
       // a consumer that breaks out early must not leave the portal open on a reused connection
       await cursor.close().catch((err: unknown) => this.#noteFailure(err))
     }
+  }
+
+  /** The connection's own OPTIONS.query_timeout, which a per-query timeout would otherwise replace. */
+  #ownQueryTimeout(): number | undefined {
+    const parameters = (this.#conn.client as unknown as { connectionParameters?: { query_timeout?: unknown } })
+      .connectionParameters
+    const own = parameters?.query_timeout
+    return typeof own === 'number' && own > 0 ? own : undefined
   }
 
   #noteFailure(err: unknown): void {

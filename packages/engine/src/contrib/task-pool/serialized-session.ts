@@ -31,11 +31,11 @@ export class SerializedSession implements DriverSession {
     return this.#inFlight
   }
 
-  async query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+  async query(sql: string, params: readonly unknown[], deadlineMs?: number): Promise<QueryResult> {
     const release = await this.#turn()
     try {
       this.#onStatement()
-      return await this.#inner.query(sql, params)
+      return await this.#inner.query(sql, params, deadlineMs)
     } finally {
       release()
     }
