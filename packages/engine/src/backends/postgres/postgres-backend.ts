@@ -7,6 +7,7 @@ import { postgresClientConfig } from './postgres-client-config.js'
 import { isTransientPostgresError, mapPostgresError } from './postgres-errors.js'
 import { type PoolConnector, PostgresPool } from './postgres-pool.js'
 import { PostgresSession } from './postgres-session.js'
+import { timestamptzParser } from './postgres-timestamptz.js'
 
 const lifecycleLogger = getLogger('dorm.db.lifecycle.postgresql')
 const poolLogger = getLogger('dorm.db.pool')
@@ -28,13 +29,43 @@ function loadPg(): Promise<typeof pg> {
   return pgModule
 }
 
+const INT8_OID = 20
+const TIMESTAMPTZ_OID = 1184
+let typeParsers: pg.CustomTypesConfig | undefined
+let timestamptz: ((text: string) => unknown) | undefined
+
+/** bigint text as it came: what pg's own int8 parser returns too, minus its regular expression per value. */
+const bigintText = (text: string): string => text
+
+/**
+ * pg's type parsers with two cheaper readers giving the same values: timestamptz without regular
+ * expressions (postgres-timestamptz.ts) and bigint kept as its text. Only pg's defaults are
+ * replaced: a parser the app set with `pg.types.setTypeParser` is used as set. pg asks once per
+ * column of a result, not per row.
+ */
+function dormTypeParsers(types: typeof pg.types): pg.CustomTypesConfig {
+  typeParsers ??= {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      const current = types.getTypeParser(oid, format ?? 'text') as (text: string) => unknown
+      if (format === 'binary') return current
+      if (oid === TIMESTAMPTZ_OID && current.name === 'parseDate') {
+        timestamptz ??= timestamptzParser(current)
+        return timestamptz
+      }
+      if (oid === INT8_OID && current.name === 'parseBigInteger') return bigintText
+      return current
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  }
+  return typeParsers
+}
+
 export function pgConnector(config: pg.ClientConfig): PoolConnector<pg.Client> {
   return {
     async open(timeoutMs) {
-      const { Client } = await loadPg()
+      const { Client, types } = await loadPg()
       const configured = config.connectionTimeoutMillis
       const connectionTimeoutMillis = Math.ceil(configured ? Math.min(configured, timeoutMs) : timeoutMs)
-      const client = new Client({ ...config, connectionTimeoutMillis })
+      const client = new Client({ types: dormTypeParsers(types), ...config, connectionTimeoutMillis })
       // pg emits 'error' for failures while no query runs; without a listener it would crash the process
       client.on('error', () => undefined)
       await client.connect()
