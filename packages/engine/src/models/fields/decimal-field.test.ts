@@ -107,3 +107,29 @@ describe('DecimalField', () => {
     expectTypeOf(withDefault.__default).toEqualTypeOf<true>()
   })
 })
+
+describe('DecimalField.fromDb on canonical text', () => {
+  const field = new DecimalField({ maxDigits: 12, decimalPlaces: 2 })
+  const whole = new DecimalField({ maxDigits: 5, decimalPlaces: 0 })
+  it.each([
+    ['12.50', '12.50'],
+    ['0.05', '0.05'],
+    ['-12.50', '-12.50'],
+    ['-0.05', '-0.05'],
+    ['-0.00', '0.00'],
+    ['007.10', '7.10'],
+    ['12.5', '12.50'],
+    ['12.500', '12.50'],
+    ['1e2', '100.00'],
+    ['NaN', 'NaN'],
+  ])('reads %s as %s', (text, expected) => {
+    expect(field.fromDb(text, 'postgresql')).toBe(expected)
+  })
+  it.each([
+    ['42', '42'],
+    ['-0', '0'],
+    ['42.0', '42'],
+  ])('reads %s as %s with no decimal places', (text, expected) => {
+    expect(whole.fromDb(text, 'postgresql')).toBe(expected)
+  })
+})

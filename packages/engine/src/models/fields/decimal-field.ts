@@ -60,6 +60,26 @@ function formatDecimal({ negative, whole, fraction }: ParsedDecimal, places: num
 }
 
 /**
+ * Whether `text` already reads as {@link formatDecimal} would write it with `places` digits: an
+ * optional '-' (never on zero), a whole part without leading zeros, and exactly `places` fraction
+ * digits. PostgreSQL's numeric(p, s) output always has this form, so reading it needs no parsing.
+ */
+function isCanonicalDecimal(text: string, places: number): boolean {
+  const length = text.length
+  let i = text.charCodeAt(0) === 45 ? 1 : 0
+  const wholeStart = i
+  while (i < length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++
+  const wholeLength = i - wholeStart
+  if (wholeLength === 0 || (wholeLength > 1 && text.charCodeAt(wholeStart) === 48)) return false
+  // '-0.xx' is either a negative fraction or a negative zero: let the parser decide
+  if (wholeStart === 1 && text.charCodeAt(1) === 48) return false
+  if (places === 0) return i === length
+  if (text.charCodeAt(i) !== 46 || length - i - 1 !== places) return false
+  for (i++; i < length; i++) if (text.charCodeAt(i) < 48 || text.charCodeAt(i) > 57) return false
+  return true
+}
+
+/**
  * An exact decimal number, NUMERIC(maxDigits, decimalPlaces). The value is a string (`'19.99'`)
  * because a JS number cannot hold most decimals exactly; numbers are accepted on the way in and
  * rounded to `decimalPlaces`. Values read back always have exactly `decimalPlaces` digits after the
@@ -116,6 +136,7 @@ export class DecimalField<const O extends DecimalFieldOptions = DecimalFieldOpti
     if (value === null || value === undefined) return null
     // SQLite's NUMERIC affinity hands back 12.5 or 10 for '12.50' / '10.00'
     if (typeof value === 'number') return this.fromNumber(value) ?? String(value)
+    if (typeof value === 'string' && isCanonicalDecimal(value, this.decimalPlaces)) return value
     const parsed = parseDecimal(String(value))
     // PG's numeric can hold 'NaN'; show it as is rather than failing the whole row
     return parsed === undefined ? String(value) : formatDecimal(parsed, this.decimalPlaces)
