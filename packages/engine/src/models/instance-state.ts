@@ -12,12 +12,18 @@ export class InstanceState {
   adding: boolean
   /** The alias the row was read from or written to. */
   db: string | null
+  /**
+   * True for the one state that every row of a fetched batch points at until it is first asked for:
+   * {@link instanceState} then gives the instance its own copy. Saves an allocation per fetched row.
+   */
+  readonly shared: boolean
   #related: Map<string, unknown> | undefined
   #prefetched: Map<string, unknown[]> | undefined
 
-  constructor(adding: boolean, db: string | null) {
+  constructor(adding: boolean, db: string | null, shared = false) {
     this.adding = adding
     this.db = db
+    this.shared = shared
   }
 
   /** Related instances loaded through selectRelated / prefetchRelated / related(). */
@@ -33,12 +39,12 @@ export class InstanceState {
   }
 }
 
-/** The state of an instance, created on first access. */
+/** The state of an instance, created on first access (or copied from its batch's shared state). */
 export function instanceState(instance: object): InstanceState {
   const holder = instance as { [INSTANCE_STATE]?: InstanceState }
   let state = holder[INSTANCE_STATE]
-  if (state === undefined) {
-    state = new InstanceState(true, null)
+  if (state === undefined || state.shared) {
+    state = state === undefined ? new InstanceState(true, null) : new InstanceState(state.adding, state.db)
     holder[INSTANCE_STATE] = state
   }
   return state

@@ -4,7 +4,7 @@
  */
 import type { Row, Vendor } from '../backends/base/base-connection.js'
 import { Field } from '../models/fields/field.js'
-import { INSTANCE_STATE, InstanceState } from '../models/instance-state.js'
+import { INSTANCE_STATE, InstanceState, instanceState } from '../models/instance-state.js'
 import type { ModelClassLike } from '../models/model-meta.js'
 import type { SelectedColumn } from './compiler.js'
 import { joinsForRelation } from './path-resolver.js'
@@ -146,15 +146,17 @@ export function hydrateInstances(
 ): unknown[] {
   const plan = planFor(state, columns)
   const out = new Array<unknown>(rows.length)
+  // every row shares one read state until something asks for its own (instanceState copies it)
+  const shared = new InstanceState(false, alias, true)
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row
-    const instance = new plan.buildInstance(row, new InstanceState(false, alias), vendor)
+    const instance = new plan.buildInstance(row, shared, vendor)
     if (plan.relations.length > 0) {
       const byPath = new Map<string, Record<string, unknown>>([['', instance]])
       for (const relation of plan.relations) {
         const parent = byPath.get(relation.parent)
         if (parent === undefined) continue
-        const parentState = (parent as { [INSTANCE_STATE]: InstanceState })[INSTANCE_STATE]
+        const parentState = instanceState(parent)
         if (row[relation.pkAlias] === null || row[relation.pkAlias] === undefined) {
           parentState.related.set(relation.name, null)
           continue

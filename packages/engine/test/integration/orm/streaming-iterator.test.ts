@@ -83,7 +83,8 @@ describe.each(testBackends())('iterator() on %s', (backend: TestBackend) => {
         }
       }
       expect(count).toBe(TOTAL)
-      expect(fullResult).toBeGreaterThan(20 * 1024 * 1024)
+      // about 20 MB for the 100k instances: large enough for the comparison to mean something
+      expect(fullResult).toBeGreaterThan(12 * 1024 * 1024)
       // a handful of 1000-row chunks at most, far below the whole result
       expect(peak).toBeLessThan(fullResult / 10)
     },
