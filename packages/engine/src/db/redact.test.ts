@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { addSensitiveColumnPatterns, redactParams, resetSensitiveColumnPatterns } from './redact.js'
+import { addSensitiveColumnPatterns, redactErrorDetail, redactParams, resetSensitiveColumnPatterns } from './redact.js'
 
 describe('redactParams', () => {
   afterEach(() => resetSensitiveColumnPatterns())
@@ -33,5 +33,27 @@ describe('redactParams', () => {
     expect(redactParams('UPDATE p SET ssn = $1', ['123'])).toEqual(['123'])
     addSensitiveColumnPatterns('SSN')
     expect(redactParams('UPDATE p SET customer_ssn = $1', ['123'])).toEqual(['***'])
+  })
+})
+
+describe('redactErrorDetail', () => {
+  it('hides the key values of a violation on a sensitive column', () => {
+    expect(redactErrorDetail('Key (password)=(hunter2) already exists.')).toBe('Key (password)=(***) already exists.')
+    expect(redactErrorDetail('Key (tenant_id, api_token)=(3, tok-1) already exists.')).toBe(
+      'Key (tenant_id, api_token)=(***) already exists.',
+    )
+    expect(redactErrorDetail('Key (secret_id)=(9) is not present in table "secrets".')).toBe(
+      'Key (secret_id)=(***) is not present in table "secrets".',
+    )
+  })
+
+  it('keeps the key values of other columns', () => {
+    expect(redactErrorDetail('Key (email)=(a@b.c) already exists.')).toBe('Key (email)=(a@b.c) already exists.')
+  })
+
+  it('always hides the failing row, which holds every column', () => {
+    expect(redactErrorDetail('Failing row contains (1, null, hunter2).')).toBe(
+      'Failing row contains (***): the values are hidden, they may hold secrets.',
+    )
   })
 })

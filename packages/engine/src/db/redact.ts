@@ -151,3 +151,31 @@ export function redactParams(sql: string, params: readonly unknown[]): unknown[]
   if (indexes.size === 0) return [...params]
   return params.map((value, i) => (indexes.has(i) ? REDACTED : value))
 }
+
+// `Key (password)=(hunter2) already exists.`, `Key (a, b)=(1, x) is not present in table "t".`
+const KEY_DETAIL = /^Key \((.+?)\)=\((.*)\)((?: [^)]*)?)$/s
+// `Failing row contains (1, alice, hunter2).`: every column of the row, named or not in the SQL
+const FAILING_ROW = /^Failing row contains \(.*\)\.?$/s
+
+/**
+ * A database error's DETAIL with the values it echoes hidden where they may be secrets: the key
+ * values of a unique or foreign-key violation when a key column is sensitive, and always the row of
+ * a NOT NULL or CHECK violation (it holds every column, secrets included, whatever the statement
+ * named). The constraint and column names stay.
+ *
+ * @example
+ * ```ts
+ * redactErrorDetail('Key (password)=(hunter2) already exists.') // 'Key (password)=(***) already exists.'
+ * redactErrorDetail('Key (email)=(a@b.c) already exists.') // unchanged
+ * ```
+ */
+export function redactErrorDetail(detail: string): string {
+  const key = KEY_DETAIL.exec(detail)
+  if (key !== null) {
+    const columns = (key[1] as string).split(',').map((column) => column.trim().replace(/^"|"$/g, ''))
+    return columns.some(isSensitive) ? `Key (${key[1]})=(${REDACTED})${key[3]}` : detail
+  }
+  if (FAILING_ROW.test(detail))
+    return `Failing row contains (${REDACTED}): the values are hidden, they may hold secrets.`
+  return detail
+}

@@ -2,6 +2,8 @@
  * Maps node-postgres errors (SQLSTATE codes, socket errno names, client state messages) to dorm's
  * error classes, and says which are connection-class failures worth a retry.
  */
+
+import { redactErrorDetail } from '../../db/redact.js'
 import {
   DatabaseError,
   type DatabaseErrorOptions,
@@ -85,6 +87,8 @@ export function mapPostgresError(
     return new OperationalError(describeSocketError(code, raw, message), options)
   }
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
+    // the server echoes values in DETAIL (`Key (password)=(...)`): hide secrets there and in the cause
+    if (typeof raw.detail === 'string') raw.detail = redactErrorDetail(raw.detail)
     const detail = typeof raw.detail === 'string' ? ` DETAIL: ${raw.detail}` : ''
     let hint = typeof raw.hint === 'string' ? ` HINT: ${raw.hint}` : ''
     // pg sends a JS string's NUL as is, and the server names it only by its byte
