@@ -77,7 +77,7 @@ beforeAll(async () => {
       saturate: { URL: proxiedUrl(), MIN_POOL_SIZE: 2, MAX_POOL_SIZE: 2, POOL_TIMEOUT: POOL_TIMEOUT_S },
       budget: { URL: proxiedUrl(), MIN_POOL_SIZE: 1, MAX_POOL_SIZE: 2, POOL_TIMEOUT: 5 },
       breaker: {
-        URL: proxiedUrl({ query_timeout: '1000' }),
+        URL: proxiedUrl({ query_timeout: '500' }),
         MIN_POOL_SIZE: 1,
         MAX_POOL_SIZE: 4,
         POOL_TIMEOUT: POOL_TIMEOUT_S,
@@ -93,14 +93,24 @@ afterEach(() => {
 })
 
 afterAll(async () => {
+  proxy.resume()
   await closeAll()
   resetSettings()
+  // the connections given up during the stalls were closed too, not left open on the server
+  let leftOnServer = -1
+  await waitUntil(
+    'no connection of the app is left on the server',
+    async () => (leftOnServer = await db.appConnections()) === 0,
+    10_000,
+  ).catch(() => undefined)
+  figures.connections_left_after_close = leftOnServer
   const unhandledRejections = unhandled.stop()
   figures.unhandled_rejections = unhandledRejections.length
   await output.save(SCENARIO)
   await recordFigures(SCENARIO, figures)
   await proxy?.close()
   await db?.close()
+  expect(leftOnServer).toBe(0)
   expect(unhandledRejections).toEqual([])
 })
 
@@ -161,12 +171,17 @@ describe('a stalled network', () => {
   it('bounds a request under a budget when the network stalls', async () => {
     const connection = getConnection('budget')
     await connection.execute('SELECT 1')
+    const exceeded: DormEvent[] = []
+    const off = onDormEvent((event) => {
+      if (event.type === 'budget_exceeded') exceeded.push(event)
+    })
     proxy.stall()
     const start = performance.now()
     const request = budget({ timeoutMs: BUDGET_MS, using: 'budget' }, () => connection.execute('SELECT 1 AS n'))
     request.catch(() => undefined)
     const outcome = await settleWithin(request, BUDGET_MS + 10_000)
     const elapsed = performance.now() - start
+    off()
     figures.budget_stalled_network = {
       budget_ms: BUDGET_MS,
       settled: outcome.pending !== true,
@@ -176,6 +191,11 @@ describe('a stalled network', () => {
     expect(outcome.pending).toBeUndefined()
     expect(outcome.error).toBeInstanceOf(OperationalError)
     expect((outcome.error as OperationalError).message).toContain(`budget timeout_ms=${BUDGET_MS}`)
+    expect(exceeded).toMatchObject([
+      { type: 'budget_exceeded', alias: 'budget', limit: 'timeout_ms', budget: BUDGET_MS },
+    ])
+    // the request was bounded by the budget, not by the proxy or TCP giving up
+    expect(elapsed).toBeGreaterThanOrEqual(BUDGET_MS)
     proxy.resume()
     expect((await connection.execute('SELECT 2 AS n')).rows[0]?.n).toBe(2)
   })
