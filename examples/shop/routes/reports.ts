@@ -99,7 +99,12 @@ async function customersNaive({ res }: RouteContext): Promise<void> {
       for (const order of orders) {
         // the N+1: one query per order for its customer (the fix: selectRelated('customer'))
         const customer = (await order.related('customer')) as Customer
-        out.push({ order_id: order.id, customer: customer.name, total_cents: order.totalCents })
+        out.push({
+          order_id: order.id,
+          customer_id: customer.id,
+          customer: customer.name,
+          total_cents: order.totalCents,
+        })
       }
       return out
     }),

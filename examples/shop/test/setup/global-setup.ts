@@ -1,0 +1,13 @@
+/**
+ * Vitest global setup for the shop: one PostgreSQL server and one temp dir for SQLite files per
+ * run (`scripts/test-services.mjs`), handed to the test files with `project.provide`.
+ */
+import type { TestProject } from 'vitest/node'
+import { startTestServices } from '../../../../scripts/test-services.mjs'
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const services = await startTestServices({ name: 'shop-tests', postgres: true, sqliteDirPrefix: 'dorm-shop-test-' })
+  project.provide('pgUrl', services.pgUrl)
+  project.provide('sqliteDir', services.sqliteDir)
+  return () => services.stop()
+}

@@ -1,0 +1,11 @@
+/** What the global setup provides to the shop's test files (`inject('pgUrl')`). */
+import 'vitest'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** URL of the run's PostgreSQL server (`postgres` database). */
+    pgUrl: string
+    /** Temp dir for the run's SQLite files. */
+    sqliteDir: string
+  }
+}
