@@ -144,7 +144,7 @@ export function compileExpression(ctx: CompileContext, expr: Expression): string
     return ctx.paramsOnly ? '' : `(${left} ${expr.operator} ${right})`
   }
   if (expr instanceof Aggregate) {
-    const inner = expr.path === '*' ? '*' : ctx.columnOf(resolveReference(ctx.baseModel, expr.path))
+    const inner = expr.path === '*' ? '*' : countableColumn(ctx, expr)
     if (ctx.paramsOnly) return ''
     const sql = `${expr.fn}(${expr.distinct ? 'DISTINCT ' : ''}${inner})`
     // PostgreSQL's COUNT is bigint (a string in pg) and AVG numeric: bring both back as numbers
@@ -154,6 +154,22 @@ export function compileExpression(ctx: CompileContext, expr: Expression): string
     return sql
   }
   throw new FieldError(`Unsupported expression ${String(expr)}`)
+}
+
+/**
+ * The SQL inside an aggregate's parentheses. COUNT of a NOT NULL column of the queried table itself
+ * (`Count('id')`) counts every row, so it becomes COUNT(*), which PostgreSQL runs without reading the
+ * column. Joined columns keep their name: a LEFT JOIN can make them NULL.
+ */
+function countableColumn(ctx: CompileContext, expr: Aggregate): string {
+  const resolved = resolveReference(ctx.baseModel, expr.path)
+  const everyRow =
+    expr.fn === 'COUNT' &&
+    !expr.distinct &&
+    resolved.joins.length === 0 &&
+    resolved.transform === undefined &&
+    !resolved.field.nullable
+  return everyRow ? '*' : ctx.columnOf(resolved)
 }
 
 /** A path used as a value reference (F, order, values): no lookup allowed. */

@@ -202,6 +202,27 @@ describe.each(testBackends())('expressions and aggregates on %s', (backend: Test
     ])
   })
 
+  it('Count of a NOT NULL column of the queried table is COUNT(*); a nullable or joined one keeps its column', async () => {
+    await seed()
+    const byName = Writer.objects
+      .values('name')
+      .annotate({ n: Count('id') })
+      .orderBy('name')
+    expect(byName.toSQL().sql).toContain(`COUNT(*)${v('::integer', '')} AS "n"`)
+    expect((await byName).every((row) => (row as { n: number }).n === 1)).toBe(true)
+    expect(await Writer.objects.aggregate({ n: Count('id') })).toEqual({ n: await Writer.objects.count() })
+    expect(Writer.objects.annotate({ n: Count('id', { distinct: true }) }).toSQL().sql).toContain('COUNT(DISTINCT')
+    expect(Writer.objects.annotate({ n: Count('titles') }).toSQL().sql).toContain('COUNT("T1"."id")')
+    const emails = await Writer.objects.aggregate({ n: Count('email') })
+    expect(
+      Writer.objects
+        .values('name')
+        .annotate({ n: Count('email') })
+        .toSQL().sql,
+    ).toContain('COUNT("conf_writer"."email")')
+    expect(emails).toEqual({ n: await Writer.objects.filter({ email__isnull: false }).count() })
+  })
+
   it('annotate() with Count over a reverse relation groups per writer, writers without titles included', async () => {
     await seed()
     const qs = Writer.objects.annotate({ n: Count('titles'), pages: Sum('titles__pages') }).orderBy('name')
