@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { type ComposeConfig, type ComposeService, loadComposeConfig, runCompose } from './support/compose-config.js'
-import { readRepoFile } from './support/repo.js'
+import { readRepoFile, repoFileExists } from './support/repo.js'
 import {
   containerPorts,
   dependencies,
   envUrl,
   hasHealthcheck,
+  healthcheckText,
   isOneShot,
   mounts,
   publishedPorts,
@@ -125,6 +126,33 @@ describe('services, ports, healthchecks, start order', () => {
       'minio-setup': 'service_completed_successfully',
       'shop-migrate': 'service_completed_successfully',
     })
+  })
+})
+
+describe('healthchecks of the two apps', () => {
+  function healthUrl(name: string): URL {
+    const text = healthcheckText(service(name))
+    expect(text, `${name}: node's fetch, no curl in slim images`).toMatch(/^CMD node -e fetch\(/)
+    const url = /https?:\/\/[^'"\s)]+/.exec(text)?.[0]
+    if (url === undefined) throw new Error(`${name}: no URL in its healthcheck: ${text}`)
+    return new URL(url)
+  }
+
+  it("call the dashboard's GET /api/v1/health route on its PORT", () => {
+    const url = healthUrl('dashboard')
+    expect(url.port).toBe(env('dashboard', 'PORT'))
+    expect(url.pathname).toBe('/api/v1/health')
+    expect(repoFileExists(`apps/dashboard/app${url.pathname}/route.ts`), `route for ${url.pathname}`).toBe(true)
+    expect(readRepoFile(`apps/dashboard/app${url.pathname}/route.ts`)).toMatch(/export async function GET\b/)
+  })
+
+  it("call the shop's GET /healthz on its PORT (the route, once the shop's sources exist)", () => {
+    const url = healthUrl('shop')
+    expect(url.port).toBe(env('shop', 'PORT'))
+    expect(url.pathname).toBe('/healthz')
+    if (repoFileExists('examples/shop/routes/ops.ts')) {
+      expect(readRepoFile('examples/shop/routes/ops.ts')).toMatch(/'GET'[^\n]*'\/healthz'/)
+    }
   })
 })
 
