@@ -4,11 +4,11 @@
  * `npm run bench -- <name> [args]`: one benchmark, `bench/<name>.ts`. `npm run bench -- --list`
  * lists them.
  *
- * Installs dependencies when needed, starts a throwaway PostgreSQL cluster with pg_stat_statements
+ * Installs dependencies when needed, builds @dorm/engine (the contenders load its dist/), starts a throwaway PostgreSQL cluster with pg_stat_statements
  * preloaded (unless `DORM_BENCH_PG_URL` is set), runs the benchmark through tsx with
  * `DORM_BENCH_PG_URL` exported, then stops the cluster.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureDeps, repoRoot } from './ensure-deps.mjs'
@@ -37,6 +37,16 @@ if (!available.includes(benchName)) {
 }
 
 ensureDeps({ quiet: true })
+// the contenders load dorm from its built package, as an app does
+const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@dorm/engine'], {
+  cwd: repoRoot,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+})
+if (build.status !== 0) {
+  console.error('[bench] building @dorm/engine failed: run `npx turbo run build --filter=@dorm/engine` to see why')
+  process.exit(1)
+}
 const env = { ...process.env }
 /** @type {import('./pg-cluster.d.mts').PgCluster | undefined} */
 let cluster

@@ -10,7 +10,7 @@ import {
   JSONField,
   TextField,
   UUIDField,
-} from '../../packages/engine/src/index.js'
+} from '../../packages/engine/dist/index.js'
 
 export const User = defineModel('bench.User', {
   fields: {

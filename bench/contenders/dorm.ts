@@ -2,7 +2,7 @@
  * dorm through its public ORM API on PostgreSQL (PREPARE_THRESHOLD 5, 0 or off, POOL_CHECK on or
  * off, optionally with observability receivers installed), SQLite (better-sqlite3) or libsql.
  */
-import { instrument } from '../../packages/engine/src/contrib/otel/index.js'
+import { instrument } from '../../packages/engine/dist/contrib/otel/index.js'
 import {
   atomic,
   Count,
@@ -13,10 +13,10 @@ import {
   postQuery,
   Q,
   Sum,
-} from '../../packages/engine/src/index.js'
-import { dialectFor } from '../../packages/engine/src/query/dialects.js'
-import { hydrateInstances } from '../../packages/engine/src/query/hydrate.js'
-import { compileSelect } from '../../packages/engine/src/query/statements.js'
+} from '../../packages/engine/dist/index.js'
+import { dialectFor } from '../../packages/engine/dist/query/dialects.js'
+import { hydrateInstances } from '../../packages/engine/dist/query/hydrate.js'
+import { compileSelect } from '../../packages/engine/dist/query/statements.js'
 import type { Contender, ContenderEnv, UserWithPosts } from './contender.js'
 import { Account, Event, POST_FIELDS, Post, User } from './dorm-models.js'
 

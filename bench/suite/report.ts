@@ -100,7 +100,7 @@ export function benchReportMarkdown(report: BenchReport): string {
       ? '- Statements: pg_stat_statements is reset before and read after that fixed-input call: “statements” counts the SELECT/INSERT/UPDATE/DELETE calls (plus BEGIN/COMMIT as “tx”); the templates are in the JSON. The verify calls of W9/W10 include one or two SELECTs of their own that check the result.'
       : '- Statements: pg_stat_statements was not loaded, so there are no statement counts.',
     '- Prepare modes: pg (unnamed statements), pg-named (a name per SQL shape), postgres.js (prepare: true), drizzle and drizzle-prep (`.prepare(name)`), prisma and prisma-named (adapter-pg with statementNameGenerator), dorm-5/dorm-0/dorm-off (PREPARE_THRESHOLD 5, 0, null). dorm-nocheck is POOL_CHECK false; dorm-hooks has a postQuery receiver and OpenTelemetry instrumented on the API’s no-op tracer.',
-    '- Write workloads (W7-W10) use `events` and `accounts`; `events` is emptied before each. Cold start is spawn → import → connect → first row, measured by the child itself (`performance.now()`), through the tsx loader for every contender (dorm is loaded from its TypeScript sources).',
+    '- Write workloads (W7-W10) use `events` and `accounts`; `events` is emptied before each. Cold start is spawn → import → connect → first row, measured by the child itself (`performance.now()`), through the tsx loader for every contender; dorm is loaded from its built package (`packages/engine/dist`, what an app runs), which `npm run bench` builds first.',
     '',
     '## Goals',
     '',
