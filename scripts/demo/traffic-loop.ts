@@ -2,7 +2,8 @@
  * Continuous traffic through the shop with its own `driveTraffic` (examples/shop/traffic.ts):
  * rounds of realistic requests (catalogue, orders, the slow sales report, the N+1 report), and
  * every few rounds a round with the pool-saturation burst. Each round's stats go to
- * `<demo dir>/logs/traffic.log`; a one-line summary is printed every minute. Stops when the
+ * `<demo dir>/logs/traffic.log`; a one-line summary is printed every minute. One shopper, with a
+ * rest between rounds: enough for every page of the dashboard, light on a laptop. Stops when the
  * signal aborts (the round in flight is cut short).
  *
  * @example
@@ -17,8 +18,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { SHOP_DIR } from './paths.js'
 
-/** How the rounds go. */
-export const ROUND_MS = 20_000
+/** How long a round of traffic lasts. */
+export const ROUND_MS = 15_000
+/** The quiet time between rounds (a demo on a laptop needs no load test: about 20 requests/s). */
+export const REST_MS = 5_000
 /** Every this many rounds, one with the pool burst. */
 export const BURST_EVERY = 3
 
@@ -107,7 +110,7 @@ export async function startTrafficLoop(options: {
           baseUrl: options.baseUrl,
           durationMs: ROUND_MS,
           signal: options.signal,
-          concurrency: options.concurrency ?? 2,
+          concurrency: options.concurrency ?? 1,
           burst,
         })
         const counted = countOf(stats)
@@ -116,6 +119,7 @@ export async function startTrafficLoop(options: {
         totals.errors += counted.errors
         sincePrint = { requests: sincePrint.requests + counted.requests, errors: sincePrint.errors + counted.errors }
         log({ round: totals.rounds, burst, stats })
+        await sleep(REST_MS, undefined, { signal: options.signal }).catch(() => undefined)
       } catch (error) {
         if (options.signal.aborted) break
         totals.errors++
