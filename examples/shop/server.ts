@@ -74,7 +74,9 @@ async function main(): Promise<void> {
     server.listen(port, host, () => resolve())
   })
   const address = server.address() as AddressInfo
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  // bound to every interface (HOST=0.0.0.0 in the Docker image): announce the loopback URL, which works
+  const unspecified = address.address === '0.0.0.0' || address.address === '::'
+  const shownHost = unspecified ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address
   process.stdout.write(`${JSON.stringify({ event: 'listening', url: `http://${shownHost}:${address.port}` })}\n`)
   logger.info('listening', { url: `http://${shownHost}:${address.port}`, primary: PRIMARY, telemetry: !!telemetry })
 

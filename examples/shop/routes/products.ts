@@ -79,6 +79,10 @@ async function showProduct(context: RouteContext): Promise<void> {
   })
 }
 
+async function imageJson(product: Product): Promise<Record<string, unknown>> {
+  return { name: product.image.name, url: await product.image.url, size: await product.image.size }
+}
+
 function uploadName(context: RouteContext): string {
   const raw = context.url.searchParams.get('filename') ?? context.req.headers['x-filename']
   const name = (Array.isArray(raw) ? raw[0] : raw)?.trim() || 'image.bin'
@@ -97,10 +101,10 @@ async function uploadImage(context: RouteContext): Promise<void> {
   if (product === null) throw notFound(`product ${id} does not exist`)
   // docs/storage.md "The value on an instance": stores the bytes (name sanitised), then saves the row
   await product.image.save(name, bytes)
-  sendJson(context.res, 201, {
-    id: product.id,
-    image: { name: product.image.name, url: await product.image.url, size: await product.image.size },
-  })
+  // read back through the routers: the save above pinned Product reads of this request to the
+  // primary for READ_AFTER_WRITE_WINDOW seconds (docs/orm.md), so the replica's stale row never shows
+  const saved = await Product.objects.selectRelated('category').get({ pk: id })
+  sendJson(context.res, 201, { ...(await productJson(saved)), image: { ...(await imageJson(saved)) } })
 }
 
 /**

@@ -203,8 +203,10 @@ export function shopEndpointSuite(vendor: 'sqlite' | 'postgresql', makeEnv: () =
         method: 'POST',
         body: bytes,
       })
-      const body = (await response.json()) as { image: { name: string; size: number } }
+      const body = (await response.json()) as { id: number; image: { name: string; size: number } }
       expect(response.status).toBe(201)
+      // read back through the router right after the save: the sticky window sends it to the primary
+      expect(body).toMatchObject({ id: 2, category: { slug: 'garden' } })
       expect(body.image.name).toMatch(/^products\/\d{4}\/\d{2}\/[^/]*photo\.png$/)
       expect(body.image.size).toBe(bytes.length)
       const onDisk = join(env.SHOP_DATA_DIR as string, 'media', body.image.name)
@@ -213,6 +215,14 @@ export function shopEndpointSuite(vendor: 'sqlite' | 'postgresql', makeEnv: () =
       expect((await Product.objects.using(PRIMARY).get({ pk: 2 })).image.name).toBe(body.image.name)
       const empty = await fetch(url('/products/2/image'), { method: 'POST', body: '' })
       expect(empty.status).toBe(400)
+    })
+
+    it('shows the query plan on the dev-only explain endpoint', async () => {
+      const { status, body } = await getJson<{ sql: string; plan: string }>(url('/debug/explain?category=garden'))
+      expect(status).toBe(200)
+      expect(body.sql).toContain('"shop_product"')
+      // PostgreSQL: EXPLAIN (ANALYZE, BUFFERS); SQLite: EXPLAIN QUERY PLAN
+      expect(body.plan).toMatch(vendor === 'postgresql' ? /Execution Time/ : /SEARCH|SCAN/)
     })
 
     it('answers unknown paths with 404 JSON', async () => {
