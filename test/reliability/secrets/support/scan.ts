@@ -34,19 +34,23 @@ function formsOf(canary: string): Array<[form: string, text: string]> {
 }
 
 /**
- * Scans each output for every canary in every form.
+ * Scans each output for every canary (or the given secrets) in every form.
  *
  * @example
  * ```ts
  * scanForCanaries([{ name: 'a', text: 'canary-pw-7Hq2xZ' }]).leaks.length // 1
+ * scanForCanaries(pages, [...CANARIES, keySecret])
  * ```
  */
-export function scanForCanaries(outputs: ReadonlyArray<{ name: string; text: string }>): CanaryScan {
+export function scanForCanaries(
+  outputs: ReadonlyArray<{ name: string; text: string }>,
+  secrets: readonly string[] = CANARIES,
+): CanaryScan {
   const leaks: Leak[] = []
   let bytes = 0
   for (const { name, text } of outputs) {
     bytes += Buffer.byteLength(text)
-    for (const canary of CANARIES) {
+    for (const canary of secrets) {
       for (const [form, needle] of formsOf(canary)) {
         const at = text.indexOf(needle)
         if (at >= 0)
