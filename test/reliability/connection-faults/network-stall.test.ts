@@ -28,7 +28,7 @@ import { waitUntil } from './support/wait-until.js'
 
 const SCENARIO = 'connection-faults-network-stall'
 const POOL_TIMEOUT_S = 1
-const POOL_TIMEOUTS = pick({ short: 3, full: 10 })
+const POOL_TIMEOUTS = pick({ short: 2, full: 10 })
 const BUDGET_MS = 200
 
 let db: FaultCluster

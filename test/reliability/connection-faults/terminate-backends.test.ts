@@ -19,7 +19,7 @@ import { waitUntil } from './support/wait-until.js'
 const SCENARIO = 'connection-faults-terminate-backends'
 const WRITERS = pick({ short: 8, full: 30 })
 const READERS = pick({ short: 2, full: 5 })
-const ROUNDS = pick({ short: 3, full: 10 })
+const ROUNDS = pick({ short: 2, full: 10 })
 const BETWEEN_ROUNDS_MS = pick({ short: 700, full: 1500 })
 const MIN_POOL_SIZE = 2
 const MAX_POOL_SIZE = 10

@@ -1,5 +1,4 @@
 import type pg from 'pg'
-import { InterfaceError } from '../../errors.js'
 import type { DriverSession, QueryResult, Row } from '../base/base-connection.js'
 import { isBrokenConnectionError, mapPostgresError } from './postgres-errors.js'
 import type { PooledConnection } from './postgres-pool.js'
@@ -30,11 +29,9 @@ export class PostgresSession implements DriverSession {
   async query(sql: string, params: readonly unknown[], deadlineMs?: number): Promise<QueryResult> {
     if (this.#conn.broken) {
       // a statement queued behind one that never answered would wait as long again (a ROLLBACK
-      // after a missed deadline): fail at once, the pool drops the connection at release
-      throw new InterfaceError(
-        'the connection failed earlier and is not queryable: dorm discards it. Run the statement again ' +
-          '(outside a transaction dorm retries it on a fresh connection).',
-      )
+      // after a missed deadline): fail at once; the pipeline maps this to an InterfaceError with
+      // the statement, and the pool drops the connection at release
+      throw new Error('the connection failed earlier and is not queryable')
     }
     const name = this.#conn.prepared.nameFor(sql)
     let result: pg.QueryResult | pg.QueryResult[]
