@@ -12,13 +12,20 @@
  * }
  * ```
  */
+/**
+ * Each class's name as a string, set at the end of this file: a minifier (a bundled, minified server
+ * build such as a Next.js app's) may leave the classes anonymous, and `err.name` must still say
+ * `OperationalError`.
+ */
+const ERROR_NAMES = new Map<abstract new (...args: never[]) => unknown, string>()
+
 export class DormError extends Error {
   /** Stable identifier of the error kind, safe to branch on. */
   readonly code: string
 
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.name = new.target.name
+    this.name = ERROR_NAMES.get(new.target) ?? new.target.name
     this.code = options.code ?? 'DORM_ERROR'
   }
 }
@@ -208,4 +215,27 @@ export class NPlusOneError extends DormError {
 export function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`
   return `Error: ${String(err)}`
+}
+
+// string keys survive minification; the classes' own names may not
+for (const [name, errorClass] of Object.entries({
+  DormError,
+  ImproperlyConfigured,
+  DatabaseError,
+  OperationalError,
+  InterfaceError,
+  IntegrityError,
+  ProgrammingError,
+  DataError,
+  PoolTimeout,
+  DoesNotExist,
+  MultipleObjectsReturned,
+  FieldError,
+  ValidationError,
+  MigrationError,
+  BudgetExceeded,
+  CircuitOpenError,
+  NPlusOneError,
+})) {
+  ERROR_NAMES.set(errorClass, name)
 }

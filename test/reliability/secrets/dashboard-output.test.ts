@@ -14,6 +14,7 @@ import { recordFigures, recordOutput } from '../../support/figures.js'
 import { pick } from '../../support/scale.js'
 import { type DashboardUnderTest, startDashboardUnderTest } from '../ingest-fuzz/support/dashboard-under-test.js'
 import { plainText, sampleBatch, sampleDeployReport, sampleItems } from '../ingest-fuzz/support/valid-payloads.js'
+import { startCanaryCluster } from './support/canary-role.js'
 import { scanForCanaries } from './support/scan.js'
 
 let dashboard: DashboardUnderTest | undefined
@@ -131,4 +132,62 @@ test('no page, API response or server log shows a key secret after its creation,
   expect(health.status).toBe(200)
   expect(cookies.map((cookie) => cookie.name)).toContain('dorm_dashboard_session')
   expect(scan.leaks).toEqual([])
+}, 300_000)
+
+test('when its PostgreSQL store goes away, no response or log line shows the store password', async () => {
+  const canary = await startCanaryCluster('secrets-dashboard-store')
+  let onPg: DashboardUnderTest | undefined
+  try {
+    onPg = await startDashboardUnderTest({
+      name: 'secrets-dashboard-pg',
+      password: 'store-outage-admin',
+      databaseUrl: canary.url,
+    })
+    const outputs: Array<{ name: string; text: string }> = []
+    const call = async (name: string, path: string, init?: RequestInit) => {
+      const response = await fetch(`${onPg?.url}${path}`, init)
+      outputs.push({ name: `${name} (${response.status})`, text: await response.text() })
+      return response.status
+    }
+    const ingest = (batchId: string): RequestInit => ({
+      method: 'POST',
+      headers: { authorization: `Bearer ${onPg?.keys.fuzz.ingest}`, 'content-type': 'application/json' },
+      body: JSON.stringify(sampleBatch({ batchId, environment: 'fuzz', items: sampleItems(new Date(), plainText) })),
+    })
+    const before = [
+      await call('health, store up', '/api/v1/health'),
+      await call('ingest, store up', '/api/v1/ingest', ingest('store-up-1')),
+    ]
+    await canary.cluster.stopServer('fast')
+    const during = [
+      await call('health, store down', '/api/v1/health'),
+      await call('ingest, store down', '/api/v1/ingest', ingest('store-down-1')),
+      await call('deployments, store down', '/api/v1/deployments', {
+        ...ingest('x'),
+        headers: { authorization: `Bearer ${onPg.keys.fuzz.ci}` },
+      }),
+    ]
+    await onPg.stop()
+    outputs.push({ name: 'server log', text: onPg.output() })
+    const scan = scanForCanaries(outputs)
+    await recordFigures('secrets-dashboard-store', {
+      statusesStoreUp: before,
+      statusesStoreDown: during,
+      outputsScanned: scan.outputs,
+      bytesScanned: scan.bytes,
+      leaks: scan.leaks.length,
+      leakedIn: scan.leaks.map((leak) => `${leak.name} (${leak.form})`),
+    })
+    await recordOutput('secrets-dashboard-store', outputs.map(({ name, text }) => `== ${name}\n${text}`).join('\n'))
+    expect(before).toEqual([200, 202])
+    expect(during).toEqual([503, 503, 503])
+    // the public health answer names the failure class (docs/dashboard.md), also in the minified server build
+    expect(outputs.find((output) => output.name.startsWith('health, store down'))?.text).toContain(
+      '"error":"OperationalError: the store does not answer',
+    )
+    expect(scan.leaks).toEqual([])
+  } finally {
+    await onPg?.stop()
+    await canary.stop()
+  }
 }, 300_000)
