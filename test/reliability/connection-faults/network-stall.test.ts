@@ -100,7 +100,10 @@ afterAll(async () => {
   let leftOnServer = -1
   await waitUntil(
     'no connection of the app is left on the server',
-    async () => (leftOnServer = await db.appConnections()) === 0,
+    async () => {
+      leftOnServer = await db.appConnections()
+      return leftOnServer === 0
+    },
     10_000,
   ).catch(() => undefined)
   figures.connections_left_after_close = leftOnServer

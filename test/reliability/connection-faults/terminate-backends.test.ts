@@ -10,7 +10,7 @@ import { recordFigures } from '../../support/figures.js'
 import { pick } from '../../support/scale.js'
 import { type FaultCluster, startFaultCluster } from './support/fault-cluster.js'
 import { startIdempotentWriters } from './support/idempotent-writers.js'
-import { createLedgerTable, ledgerCounts } from './support/ledger.js'
+import { createLedgerTable, LedgerEntry, ledgerCounts } from './support/ledger.js'
 import { startReaders } from './support/readers.js'
 import { captureScenarioOutput, type ScenarioOutput } from './support/scenario-output.js'
 import { countUnhandledRejections } from './support/unhandled-rejections.js'
@@ -58,6 +58,21 @@ async function runWithTerminations(poolCheck: boolean, output: ScenarioOutput) {
   await sleep(BETWEEN_ROUNDS_MS)
   const written = await writes.stop()
   const read = await reads.stop()
+
+  // connections terminated while idle (idle past POOL_CHECK's one-second grace): the pool must drop
+  // them before anybody checks them out, so the writes that follow see no error
+  await sleep(1200)
+  const terminatedIdle = await db.terminateAppConnections()
+  await sleep(200)
+  const idleWrites = await Promise.allSettled(
+    Array.from({ length: MAX_POOL_SIZE }, (_, seq) =>
+      LedgerEntry.objects.getOrCreate({ key: `after-idle-${seq}` }, { writer: -1, seq }),
+    ),
+  )
+  const idleWriteErrors = idleWrites.filter((outcome) => outcome.status === 'rejected').length
+  idleWrites.forEach((outcome, seq) => {
+    if (outcome.status === 'fulfilled') written.acknowledged.add(`after-idle-${seq}`)
+  })
   const stats = poolStats('default') as Record<string, number>
   const ledger = await ledgerCounts()
   const missing = [...written.acknowledged].filter((key) => !ledger.present.has(key))
@@ -76,6 +91,8 @@ async function runWithTerminations(poolCheck: boolean, output: ScenarioOutput) {
     ledger,
     missing,
     terminated,
+    terminatedIdle,
+    idleWriteErrors,
     figures: {
       pool_check: poolCheck,
       rounds: ROUNDS,
@@ -96,6 +113,9 @@ async function runWithTerminations(poolCheck: boolean, output: ScenarioOutput) {
       engine_retries: read.engineRetries,
       dropped_by_pool_check: logs.filter((line) => line.includes('found by POOL_CHECK')).length,
       dropped_while_idle: logs.filter((line) => line.includes('an idle connection was lost')).length,
+      idle_connections_terminated: terminatedIdle,
+      writes_after_idle_termination: idleWrites.length,
+      errors_after_idle_termination: idleWriteErrors,
       connections_lost: stats.connections_lost,
       connections_num: stats.connections_num,
     },
@@ -118,6 +138,9 @@ it(
       expect(run.missing).toEqual([])
       expect(run.ledger.rows).toBe(run.ledger.keys)
       expect(run.written.acknowledged.size).toBeGreaterThan(0)
+      // connections terminated while idle never reached a caller
+      expect(run.terminatedIdle).toBeGreaterThan(0)
+      expect(run.idleWriteErrors).toBe(0)
       // reads outside transactions never saw a terminated connection
       expect(run.read.errorsByType).toEqual({})
       expect(run.read.succeeded).toBeGreaterThan(0)
