@@ -22,7 +22,7 @@ import { buildAll } from './build.js'
 import { provisionDashboard, type RunningDashboard, startDashboard } from './dashboard.js'
 import { adminPassword, demoLayout, prepareDemoDir } from './demo-dir.js'
 import { checkMigrations, migrateAndReport } from './deploy-gate.js'
-import { choosePort } from './ports.js'
+import { choosePort, ensurePortStillFree } from './ports.js'
 import { killEverythingNow, type ManagedProcess, stopRemaining } from './processes.js'
 import { printReady } from './ready.js'
 import { type RunningShop, seedShop, shopDatabase, startShop } from './shop.js'
@@ -91,13 +91,8 @@ export async function runDemo(options: { dependencies: { detail: string; elapsed
   print(`dorm demo: everything it writes goes to ${layout.root}\n`)
   steps.record('Install dependencies', options.dependencies.detail, options.dependencies.elapsedMs)
   try {
-    await steps.run('Build the engine and the dashboard', async () => {
-      prepareDemoDir(layout)
-      const built = await buildAll({ logFile: join(layout.logs, 'build.log'), signal })
-      check()
-      return { value: undefined, detail: built.detail }
-    })
     const { password, database, telemetryIntervalS } = await steps.run('Prepare the demo dir', async () => {
+      prepareDemoDir(layout)
       const database = shopDatabase(layout)
       const telemetryIntervalS = telemetryInterval(process.env)
       const { password, created } = adminPassword(layout)
@@ -122,11 +117,17 @@ export async function runDemo(options: { dependencies: { detail: string; elapsed
         detail: `dashboard ${dashboardPort.port} (${dashboardPort.note}), shop ${shopPort.port} (${shopPort.note})`,
       }
     })
+    await steps.run('Build the engine and the dashboard', async () => {
+      const built = await buildAll({ logFile: join(layout.logs, 'build.log'), signal })
+      check()
+      return { value: undefined, detail: built.detail }
+    })
     const keys = await steps.run('Create the environment and its keys', async () => {
       const keys = await provisionDashboard({ layout, environment: DEMO_ENVIRONMENT, signal })
       return { value: keys, detail: keys.summary }
     })
     dashboard = await steps.run('Start the dashboard (next start)', async () => {
+      await ensurePortStillFree({ port: ports.dashboard, label: 'dashboard', variable: 'DORM_DEMO_DASHBOARD_PORT' })
       const running = await startDashboard({ layout, port: ports.dashboard, password, signal })
       dashboard = running
       return { value: running, detail: running.url }
@@ -152,6 +153,7 @@ export async function runDemo(options: { dependencies: { detail: string; elapsed
       return { value: undefined, detail: line }
     })
     shop = await steps.run('Start the shop (telemetry to the dashboard)', async () => {
+      await ensurePortStillFree({ port: ports.shop, label: 'shop', variable: 'DORM_DEMO_SHOP_PORT' })
       const running = await startShop({
         layout,
         database,

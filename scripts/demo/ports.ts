@@ -100,3 +100,19 @@ export async function choosePort(options: {
   while (avoid.includes(port)) port = await freePort()
   return { port, note: `${options.preferred} was taken` }
 }
+
+/**
+ * Throws a {@link StepFailure} when `port` was taken since it was chosen (the build can take minutes).
+ *
+ * @example
+ * ```ts
+ * await ensurePortStillFree({ port: 3000, label: 'dashboard', variable: 'DORM_DEMO_DASHBOARD_PORT' })
+ * ```
+ */
+export async function ensurePortStillFree(options: { port: number; label: string; variable: string }): Promise<void> {
+  if (await isPortFree(options.port)) return
+  throw new StepFailure(
+    `port ${options.port}, chosen for the ${options.label}, was taken by another program meanwhile.`,
+    `Run npm start again (it picks a free port), or set ${options.variable} to a port you know is free.`,
+  )
+}

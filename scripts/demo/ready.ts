@@ -28,7 +28,10 @@ export function printReady(options: {
   layout: DemoLayout
 }): void {
   const { print, dashboardUrl, shopUrl, layout } = options
-  const local = (path: string) => relative(process.cwd(), path) || '.'
+  const local = (path: string) => {
+    const near = relative(process.cwd(), path)
+    return near === '' ? '.' : near.startsWith('..') ? path : near
+  }
   print('')
   print(`Ready in ${seconds(options.elapsedMs)}.`)
   print('')
