@@ -65,7 +65,7 @@ export async function buildAll(options: { logFile: string; signal?: AbortSignal 
       command: turbo,
       args: ['run', 'build', `--filter=${filter}`, '--output-logs=errors-only'],
       cwd: REPO_ROOT,
-      env: { NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' },
+      env: { NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1' },
       logFile: options.logFile,
     },
     options.signal,

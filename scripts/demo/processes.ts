@@ -50,6 +50,12 @@ export interface ManagedProcess {
 
 const live = new Set<ManagedProcess>()
 
+/** The text without terminal color codes (for messages; the log files keep them). */
+function withoutColors(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point
+  return text.replace(/\u001b\[[0-9;]*m/g, '')
+}
+
 function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null
 }
@@ -112,7 +118,8 @@ export function startProcess(spec: ProcessSpec): ManagedProcess {
     exited,
     tail: (lines = 20) =>
       [...recent, partial]
-        .filter((line) => line !== '')
+        .map(withoutColors)
+        .filter((line) => line.trim() !== '')
         .slice(-lines)
         .join('\n'),
     async stop(signal = 'SIGTERM', graceMs = 10_000) {
