@@ -6,6 +6,7 @@
  */
 import type { Vendor } from '../backends/base/base-connection.js'
 import { FieldError } from '../errors.js'
+import { describeValue } from '../models/fields/describe-value.js'
 import type { AnyField } from '../models/fields/field.js'
 import { rejectNul } from '../models/fields/text-nul.js'
 import type { ModelClassLike } from '../models/model-meta.js'
@@ -214,7 +215,7 @@ function compileLookup(ctx: CompileContext, path: string, value: unknown): strin
       return `${lhs} <= ${ctx.param(scalarValue(ctx, resolved, value))}`
     case 'isnull':
       if (typeof value !== 'boolean')
-        throw new FieldError(`'${path}' takes true or false, got ${JSON.stringify(value)}.`)
+        throw new FieldError(`'${path}' takes true or false, got ${describeValue(value)}.`)
       return ctx.paramsOnly ? '' : `${lhs} IS ${value ? '' : 'NOT '}NULL`
     case 'in': {
       if (!Array.isArray(value) && !(value instanceof Set)) {
@@ -228,7 +229,7 @@ function compileLookup(ctx: CompileContext, path: string, value: unknown): strin
     }
     case 'range': {
       if (!Array.isArray(value) || value.length !== 2) {
-        throw new FieldError(`'${path}' takes [low, high], got ${JSON.stringify(value)}.`)
+        throw new FieldError(`'${path}' takes [low, high], got ${describeValue(value)}.`)
       }
       const low = ctx.param(scalarValue(ctx, resolved, value[0]))
       const high = ctx.param(scalarValue(ctx, resolved, value[1]))
@@ -264,31 +265,34 @@ function compileLookup(ctx: CompileContext, path: string, value: unknown): strin
 function scalarValue(ctx: CompileContext, resolved: ResolvedPath, value: unknown): unknown {
   if (resolved.transform === undefined) return prepareValue(ctx, resolved, value)
   if (resolved.transform === 'date') return dateString(resolved, value)
-  // a date part: an integer (a numeric string too), never NaN bound as a parameter
+  // a date part: an integer (a numeric string too) the database's integer can hold, never NaN bound as a parameter
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-  if (typeof n !== 'number' || !Number.isInteger(n)) {
+  if (typeof n !== 'number' || !Number.isInteger(n) || Math.abs(n) > 2147483647) {
     throw new FieldError(
-      `Invalid value for ${resolved.field.describe()}__${resolved.transform}: expected an integer, got ${JSON.stringify(value)}.`,
+      `Invalid value for ${resolved.field.describe()}__${resolved.transform}: expected an integer within ±2147483647, got ${describeValue(value)}.`,
     )
   }
   return n
 }
 
 function textValue(path: string, value: unknown): string {
-  if (typeof value !== 'string') throw new FieldError(`'${path}' takes a string, got ${JSON.stringify(value)}.`)
+  if (typeof value !== 'string') throw new FieldError(`'${path}' takes a string, got ${describeValue(value)}.`)
   rejectNul(`'${path}'`, value)
   return value
 }
 
 function dateString(resolved: ResolvedPath, value: unknown): string {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10)
+  // a Date of the years 1 to 9999 (toISOString() of a later one starts '+275760-09-13')
+  if (value instanceof Date && /^\d{4}-/.test(Number.isNaN(value.getTime()) ? '' : value.toISOString())) {
+    return value.toISOString().slice(0, 10)
+  }
   // a real calendar day as 'YYYY-MM-DD' (2021-02-30 is not one)
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const day = new Date(`${value}T00:00:00Z`)
     if (!Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value) return value
   }
   throw new FieldError(
-    `Invalid value for ${resolved.field.describe()}__date: expected a 'YYYY-MM-DD' string or a Date, got ${JSON.stringify(value)}.`,
+    `Invalid value for ${resolved.field.describe()}__date: expected a 'YYYY-MM-DD' string or a Date, got ${describeValue(value)}.`,
   )
 }
 

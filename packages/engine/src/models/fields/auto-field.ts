@@ -1,4 +1,5 @@
 import type { Vendor } from '../../backends/base/base-connection.js'
+import { describeValue } from './describe-value.js'
 import { Field, type FieldOptions } from './field.js'
 
 /**
@@ -32,8 +33,9 @@ export class BigAutoField extends Field<number, false, true, true> {
 
   override clean(value: unknown): number {
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-    if (typeof n !== 'number' || !Number.isInteger(n))
-      throw new TypeError(`expected an integer id, got ${JSON.stringify(value)}`)
+    // ids stay within Number.MAX_SAFE_INTEGER: a larger number is not exact, and the database would refuse 1e308
+    if (typeof n !== 'number' || !Number.isSafeInteger(n))
+      throw new TypeError(`expected an integer id within ±${Number.MAX_SAFE_INTEGER}, got ${describeValue(value)}`)
     return n
   }
 }

@@ -4,7 +4,7 @@
  * DateTimeField is the one that holds an instant, as a Date.
  */
 import type { Vendor } from '../../backends/base/base-connection.js'
-import { ImproperlyConfigured } from '../../errors.js'
+import { DataError, ImproperlyConfigured } from '../../errors.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
 
 /**
@@ -282,7 +282,15 @@ export class DateTimeField<const O extends AutoNowOptions<Date> = AutoNowOptions
   override toDb(value: unknown, _vendor: Vendor): unknown {
     if (value === null || value === undefined) return value
     // UTC text on both: SQLite compares it as text, and pg would otherwise format in the local zone
-    return this.clean(value).toISOString()
+    const date = this.clean(value)
+    const year = date.getUTCFullYear()
+    if (year < 1 || year > 9999) {
+      throw new DataError(
+        `${this.describe()}: ${date.toISOString()} is outside the years 1 to 9999 a DateTimeField stores ` +
+          '(SQLite keeps ISO 8601 text with a 4-digit year; a 6-digit one could not be read back).',
+      )
+    }
+    return date.toISOString()
   }
 
   override fromDb(value: unknown, _vendor: Vendor): Date | null {

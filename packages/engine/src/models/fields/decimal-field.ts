@@ -1,5 +1,6 @@
 import type { Vendor } from '../../backends/base/base-connection.js'
-import { ImproperlyConfigured } from '../../errors.js'
+import { DataError, ImproperlyConfigured } from '../../errors.js'
+import { describeValue } from './describe-value.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
 
 /**
@@ -126,10 +127,18 @@ export class DecimalField<const O extends DecimalFieldOptions = DecimalFieldOpti
     return `numeric(${this.maxDigits}, ${this.decimalPlaces})`
   }
 
-  override toDb(value: unknown, _vendor: Vendor): unknown {
+  override toDb(value: unknown, vendor: Vendor): unknown {
     if (value === null || value === undefined) return value
     // a string param on both vendors: PG parses it exactly, SQLite's NUMERIC affinity converts it
-    return this.clean(value)
+    const text = this.clean(value)
+    if (vendor !== 'postgresql' && !fitsSqliteReal(text)) {
+      throw new DataError(
+        `${this.describe()}: ${text} has more than 15 significant digits (or is out of range), and SQLite's NUMERIC ` +
+          'columns keep decimals as 8-byte REALs, exact to 15 digits only: it would come back changed. ' +
+          'Use PostgreSQL for wider decimals, or keep the value as text in a CharField.',
+      )
+    }
+    return text
   }
 
   override fromDb(value: unknown, _vendor: Vendor): string | null {
@@ -149,7 +158,7 @@ export class DecimalField<const O extends DecimalFieldOptions = DecimalFieldOpti
     else if (typeof value === 'string') result = this.fromText(value)
     if (result === undefined) {
       throw new TypeError(
-        `${this.kind} expects a decimal string like '12.50' or a finite number, got ${JSON.stringify(value) ?? String(value)}`,
+        `${this.kind} expects a decimal string like '12.50' or a finite number, got ${describeValue(value)}`,
       )
     }
     return result
@@ -203,4 +212,12 @@ export class DecimalField<const O extends DecimalFieldOptions = DecimalFieldOpti
     const parsed = parseDecimal(value)
     return parsed === undefined ? undefined : formatDecimal(parsed, this.decimalPlaces)
   }
+}
+
+/** Whether SQLite's REAL (NUMERIC affinity) keeps this decimal exactly: finite, at most 15 significant digits. */
+function fitsSqliteReal(text: string): boolean {
+  const match = /^[+-]?(\d*)(?:\.(\d*))?(?:e[+-]?\d+)?$/i.exec(text.trim())
+  if (match === null || !Number.isFinite(Number(text))) return false
+  const significant = `${match[1] ?? ''}${match[2] ?? ''}`.replace(/^0+/, '').replace(/0+$/, '')
+  return significant.length <= 15
 }

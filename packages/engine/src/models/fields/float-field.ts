@@ -1,4 +1,5 @@
 import type { Vendor } from '../../backends/base/base-connection.js'
+import { describeValue } from './describe-value.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
 
 /**
@@ -40,7 +41,7 @@ export class FloatField<const O extends FieldOptions<number> = FieldOptions<numb
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
     // SQLite stores NaN as NULL, so it would come back as a different value: refuse it up front
     if (typeof n !== 'number' || Number.isNaN(n)) {
-      throw new TypeError(`${this.kind} expects a number, got ${JSON.stringify(value) ?? String(value)}`)
+      throw new TypeError(`${this.kind} expects a number, got ${describeValue(value)}`)
     }
     return n
   }

@@ -1,5 +1,10 @@
 import type { Vendor } from '../../backends/base/base-connection.js'
+import { DataError } from '../../errors.js'
+import { describeValue } from './describe-value.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 const RANGES = {
   SmallIntegerField: [-32768, 32767],
@@ -41,10 +46,27 @@ export class IntegerField<const O extends FieldOptions<number> = FieldOptions<nu
     return value === null || value === undefined ? null : Number(value)
   }
 
+  override toDb(value: unknown, _vendor: Vendor): unknown {
+    if (value === null || value === undefined) return value
+    return this.clean(value)
+  }
+
   override clean(value: unknown): number {
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+    const n =
+      typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : typeof value === 'bigint' && value >= MIN_SAFE && value <= MAX_SAFE
+          ? Number(value)
+          : value
+    if (typeof n === 'bigint' || (typeof n === 'number' && Number.isInteger(n) && !Number.isSafeInteger(n))) {
+      // pg hands int8 back as text, better-sqlite3 rounds it, libsql refuses to read it: it would not come back
+      throw new DataError(
+        `${this.kind} holds whole numbers within ±${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER), got ${describeValue(value)}: ` +
+          'beyond that a JavaScript number is not exact. Keep larger values in a DecimalField (a string).',
+      )
+    }
     if (typeof n !== 'number' || !Number.isInteger(n)) {
-      throw new TypeError(`${this.kind} expects an integer, got ${JSON.stringify(value)}`)
+      throw new TypeError(`${this.kind} expects an integer, got ${describeValue(value)}`)
     }
     return n
   }

@@ -1,5 +1,6 @@
 import type { Vendor } from '../../backends/base/base-connection.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
+import { rejectNul } from './text-nul.js'
 
 function serialize(value: unknown): string | undefined {
   try {
@@ -57,7 +58,9 @@ export class JSONField<T = unknown, const O extends FieldOptions<T> = FieldOptio
   override toDb(value: unknown, _vendor: Vendor): unknown {
     if (value === null || value === undefined) return value
     // a string param on PG too: pg would send a JS array as a PG array literal, not as JSON
-    return this.serializeOrThrow(value)
+    const text = this.serializeOrThrow(value)
+    rejectUnstorableJsonText(this.describe(), value)
+    return text
   }
 
   override fromDb(value: unknown, vendor: Vendor): T | null {
@@ -88,5 +91,17 @@ export class JSONField<T = unknown, const O extends FieldOptions<T> = FieldOptio
       )
     }
     return text
+  }
+}
+
+/** NUL and lone surrogates in a JSON value's strings and keys (jsonb refuses both), at any depth. */
+function rejectUnstorableJsonText(where: string, value: unknown, depth = 0): void {
+  if (typeof value === 'string') rejectNul(where, value)
+  else if (Array.isArray(value)) for (const item of value) rejectUnstorableJsonText(where, item, depth + 1)
+  else if (value !== null && typeof value === 'object' && depth < 1000) {
+    for (const [key, item] of Object.entries(value)) {
+      rejectNul(`${where} (key)`, key)
+      rejectUnstorableJsonText(where, item, depth + 1)
+    }
   }
 }
