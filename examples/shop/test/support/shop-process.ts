@@ -35,7 +35,12 @@ export interface CommandResult {
 function childEnv(env: ShopTestEnv): NodeJS.ProcessEnv {
   const base = { ...process.env }
   for (const name of Object.keys(base)) {
-    if (/^(DATABASE_URL|REPLICA_URL|SHOP_|DORM_TELEMETRY|S3_BUCKET|PORT$|HOST$)/.test(name)) delete base[name]
+    if (
+      /^(DATABASE_URL|REPLICA_URL|SHOP_|DORM_TELEMETRY|DORM_ENVIRONMENT|DORM_SERVICE|S3_BUCKET|NODE_ENV$|PORT$|HOST$)/.test(
+        name,
+      )
+    )
+      delete base[name]
   }
   return { ...base, ...env }
 }
