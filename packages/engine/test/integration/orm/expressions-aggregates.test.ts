@@ -209,7 +209,7 @@ describe.each(testBackends())('expressions and aggregates on %s', (backend: Test
       .annotate({ n: Count('id') })
       .orderBy('name')
     expect(byName.toSQL().sql).toContain(`COUNT(*)${v('::integer', '')} AS "n"`)
-    expect((await byName).every((row) => (row as { n: number }).n === 1)).toBe(true)
+    expect((await byName).every((row) => (row as unknown as { n: number }).n === 1)).toBe(true)
     expect(await Writer.objects.aggregate({ n: Count('id') })).toEqual({ n: await Writer.objects.count() })
     expect(Writer.objects.annotate({ n: Count('id', { distinct: true }) }).toSQL().sql).toContain('COUNT(DISTINCT')
     expect(Writer.objects.annotate({ n: Count('titles') }).toSQL().sql).toContain('COUNT("T1"."id")')
