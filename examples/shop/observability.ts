@@ -6,8 +6,9 @@
  * - postQuery signal (the seed's "Per-query hooks"): every statement to the `shop.sql` logger at
  *   DEBUG (`SHOP_LOG_SQL=1` turns it on), with its alias and elapsed time.
  * - Prometheus (docs/observability.md "Prometheus"): dorm's metrics plus the shop's own.
- * - OpenTelemetry (docs/observability.md "OpenTelemetry"): one span per statement once an SDK is
- *   registered; a no-op costing nanoseconds without one.
+ * - OpenTelemetry (docs/observability.md "OpenTelemetry"): {@link enableTracing}, one span per
+ *   statement once an SDK is registered, when `@opentelemetry/api` (an optional peer dependency of
+ *   the engine) is installed.
  *
  * @example
  * ```ts
@@ -16,7 +17,6 @@
  * ```
  */
 import { addLogSink, getLogger, type LogRecord, postQuery, setLogLevel } from '@dorm/engine'
-import { instrument } from '@dorm/engine/contrib/otel'
 import { type DormMetrics, registerDormMetrics } from '@dorm/engine/contrib/prometheus'
 import { Counter, Histogram, register } from 'prom-client'
 import type { ShopEnv } from './settings.js'
@@ -79,8 +79,6 @@ export function setupObservability(env: ShopEnv = process.env): Observability {
     { dispatchUid: 'shop.sql-log' },
   )
 
-  instrument({ tracerName: 'shop' })
-
   current = {
     metrics: registerDormMetrics(),
     ordersCreated: new Counter({ name: 'shop_orders_created_total', help: 'Orders committed', registers: [register] }),
@@ -111,4 +109,28 @@ export function setupObservability(env: ShopEnv = process.env): Observability {
 export function observability(): Observability {
   if (current === undefined) throw new Error('setupObservability() has not run: call it at boot, before serving.')
   return current
+}
+
+/**
+ * Instruments dorm for OpenTelemetry when `@opentelemetry/api` is installed (it is an optional peer
+ * dependency: the production image leaves it out, and the shop runs the same without it). Call it
+ * after registering an OpenTelemetry SDK; without one, spans go to the API's no-op provider.
+ *
+ * @example
+ * ```ts
+ * await enableTracing() // true when instrumented
+ * ```
+ */
+export async function enableTracing(): Promise<boolean> {
+  const logger = getLogger('shop.tracing')
+  try {
+    const { instrument } = await import('@dorm/engine/contrib/otel')
+    instrument({ tracerName: 'shop' })
+    return true
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    if (code !== 'ERR_MODULE_NOT_FOUND') throw err
+    logger.info('tracing off: @opentelemetry/api is not installed (npm install @opentelemetry/api and an SDK)')
+    return false
+  }
 }

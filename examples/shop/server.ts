@@ -1,7 +1,7 @@
 /**
  * The shop's HTTP server: `node --import tsx examples/shop/server.ts`.
  *
- * Boot order: logging and metrics → settings (`configure`) → the migration check (refuses to start
+ * Boot order: logging, metrics and tracing → settings (`configure`) → the migration check (refuses to start
  * while migrations are pending, unless SHOP_MIGRATE_ON_START=1) → the replica (SQLite: first copy
  * and the refresh timer; PostgreSQL: the lag router's warm-up) → the telemetry exporter → listen,
  * printing one JSON line `{"event":"listening","url":"http://127.0.0.1:<port>"}` to stdout.
@@ -19,7 +19,7 @@ import { closeAll, configure, describeError, getLogger } from '@dorm/engine'
 import { LagAwareReadRouter } from '@dorm/engine/contrib/lag-router'
 import { createShopHandler } from './app.js'
 import { ensureMigrated, PendingMigrations } from './database.js'
-import { setupObservability } from './observability.js'
+import { enableTracing, setupObservability } from './observability.js'
 import { type SqliteReplication, startSqliteReplication } from './replication.js'
 import type { ShopRuntime } from './runtime.js'
 import { PRIMARY, REPLICA, shopSettings, sqliteFiles, usesSqlite } from './settings.js'
@@ -41,6 +41,7 @@ function listenOptions(env: NodeJS.ProcessEnv): { port: number; host: string } {
 async function main(): Promise<void> {
   const env = process.env
   setupObservability(env)
+  await enableTracing()
   const settings = shopSettings(env)
   configure(settings)
   const { port, host } = listenOptions(env)
