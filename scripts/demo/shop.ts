@@ -97,9 +97,13 @@ export async function seedShop(options: {
   signal?: AbortSignal
 }): Promise<string> {
   const logFile = join(options.layout.logs, 'shop-seed.log')
+  let summary: string | undefined
   const result = await runToEnd(
     {
       name: 'seed',
+      onLine: (line) => {
+        if (line.includes('"event":"seed"')) summary = line
+      },
       command: process.execPath,
       args: ['--import', TSX_LOADER, join(SHOP_DIR, 'seed.ts')],
       cwd: SHOP_DIR,
@@ -117,7 +121,7 @@ export async function seedShop(options: {
       { logFile, details: result.output },
     )
   }
-  return describeSeed(result.output.trim().split('\n').pop() ?? '')
+  return describeSeed(summary ?? result.output.trim().split('\n').pop() ?? '')
 }
 
 /** The seed's JSON line in words: `created 20 customers, 32 products, ...` or `data already there`. */
