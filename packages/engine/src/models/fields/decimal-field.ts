@@ -133,7 +133,7 @@ export class DecimalField<const O extends DecimalFieldOptions = DecimalFieldOpti
     const text = this.clean(value)
     if (vendor !== 'postgresql' && !fitsSqliteReal(text)) {
       throw new DataError(
-        `${this.describe()}: ${text} has more than 15 significant digits (or is out of range), and SQLite's NUMERIC ` +
+        `${this.describe()}: ${describeValue(value)} has more than 15 significant digits (or is out of range), and SQLite's NUMERIC ` +
           'columns keep decimals as 8-byte REALs, exact to 15 digits only: it would come back changed. ' +
           'Use PostgreSQL for wider decimals, or keep the value as text in a CharField.',
       )

@@ -1,4 +1,5 @@
 import type { Vendor } from '../../backends/base/base-connection.js'
+import { DataError } from '../../errors.js'
 import { describeValue } from './describe-value.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
 
@@ -27,9 +28,16 @@ export class FloatField<const O extends FieldOptions<number> = FieldOptions<numb
     return vendor === 'postgresql' ? 'double precision' : 'real'
   }
 
-  override toDb(value: unknown, _vendor: Vendor): unknown {
+  override toDb(value: unknown, vendor: Vendor): unknown {
     if (value === null || value === undefined) return value
-    return this.clean(value)
+    const n = this.clean(value)
+    if (vendor === 'libsql' && !Number.isFinite(n)) {
+      throw new DataError(
+        `${this.describe()}: libsql cannot store or compare ${n} (its client binds finite numbers only). ` +
+          'Use null, or Number.MAX_VALUE / -Number.MAX_VALUE as a stand-in.',
+      )
+    }
+    return n
   }
 
   override fromDb(value: unknown, _vendor: Vendor): number | null {
