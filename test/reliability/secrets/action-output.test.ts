@@ -115,7 +115,6 @@ test('no output of the Action shows the database password or a token', async () 
     },
     {
       name: 'dry-run with a wrong password',
-      short: true,
       inputs: { command: 'dry-run', ...database, 'database-url': canary.wrongPasswordUrl, ...tokens },
       expectedExit: 5,
     },
