@@ -93,6 +93,15 @@ describe('services, ports, healthchecks, start order', () => {
     }
   })
 
+  it('names every service in docs/docker.md, with the defaults a user signs in with', () => {
+    const docs = readRepoFile('docs/docker.md')
+    for (const name of Object.keys(config.services)) expect(docs, name).toContain(`| \`${name}\``)
+    expect(docs).toContain(`\`${env('dashboard', 'DASHBOARD_ADMIN_PASSWORD')}\``)
+    expect(docs).toContain(`\`${env('minio', 'MINIO_ROOT_PASSWORD')}\``)
+    expect(docs).toContain(`bucket \`${env('minio-setup', 'S3_BUCKET')}\``)
+    expect(docs).toContain(`environment \`${env('dashboard-setup', 'DORM_ENVIRONMENT')}\``)
+  })
+
   it('runs the setup services once (restart "no") and gives every other service a healthcheck', () => {
     for (const name of ONE_SHOTS) expect(isOneShot(service(name)), name).toBe(true)
     for (const [name, s] of Object.entries(config.services)) {
