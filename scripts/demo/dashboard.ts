@@ -82,7 +82,7 @@ export async function provisionDashboard(options: {
     environment,
     ingest: stored.ingest,
     ci: stored.ci,
-    summary: `environment '${environment}' ${outcome.environment}, ${keysHow}`,
+    summary: `environment '${environment}' ${outcome.environment === 'created' ? 'created' : 'already there'}, ${keysHow}`,
   }
 }
 
