@@ -27,6 +27,9 @@ describe('starting the shop', () => {
     const shown = await runDorm(['showmigrations'], env)
     expect(shown.stdout).toContain('[X] 0006_order_total_required')
     expect(shown.stdout).not.toContain('[ ]')
+    // Ctrl-C stops it as cleanly as SIGTERM
+    expect(await shop.stop('SIGINT')).toBe(0)
+    expect(shop.stderr()).toContain('"message":"SIGINT: stopping"')
   })
 
   it('seeds once and then only says so, one line each time', async () => {

@@ -118,7 +118,13 @@ export function startShop(env: ShopTestEnv): Promise<RunningShop> {
       stdout += chunk.toString()
       const line = stdout.split('\n')[0] as string
       if (stdout.includes('\n')) {
-        const { url } = JSON.parse(line) as { url: string }
+        let url: string
+        try {
+          url = (JSON.parse(line) as { url: string }).url
+        } catch {
+          reject(new Error(`server.ts printed something else than its listening line first: ${line}`))
+          return
+        }
         resolvePromise({
           url,
           child,
