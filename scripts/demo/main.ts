@@ -76,7 +76,7 @@ export async function runDemo(options: { dependencies: { detail: string; elapsed
   process.on('SIGHUP', onSignal)
   process.on('exit', killEverythingNow)
 
-  const steps = new StepRunner(TOTAL_STEPS)
+  const steps = new StepRunner(TOTAL_STEPS, (text) => process.stdout.write(text), signal)
   const layout = demoLayout()
   const local = relative(process.cwd(), layout.root)
   const where = local === '' ? '.' : local.startsWith('..') ? layout.root : local

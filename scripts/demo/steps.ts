@@ -71,9 +71,17 @@ export class StepRunner {
   private readonly total: number
   private readonly write: (text: string) => void
 
-  constructor(total: number, write: (text: string) => void = (text) => process.stdout.write(text)) {
+  private readonly signal: AbortSignal | undefined
+
+  /** `signal`: once it aborted (Ctrl-C), a failing step is reported as interrupted, not as failed. */
+  constructor(
+    total: number,
+    write: (text: string) => void = (text) => process.stdout.write(text),
+    signal?: AbortSignal,
+  ) {
     this.total = total
     this.write = write
+    this.signal = signal
   }
 
   private prefix(): string {
@@ -112,9 +120,9 @@ export class StepRunner {
       return value
     } catch (error) {
       const elapsed = seconds(performance.now() - started)
-      if (error instanceof Interrupted) {
+      if (error instanceof Interrupted || this.signal?.aborted) {
         this.write(`interrupted (${elapsed})\n`)
-        throw error
+        throw new Interrupted()
       }
       this.write(`FAILED (${elapsed})\n`)
       if (error instanceof StepFailure) throw new StepFailure(`${label}: ${error.message}`, error.fix, error)
