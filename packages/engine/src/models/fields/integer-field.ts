@@ -6,6 +6,13 @@ import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
+/** What each PostgreSQL column type can hold (bigint: what a JS number holds exactly). */
+const PG_COLUMN_RANGES = {
+  smallint: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+  bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+} as const
+
 const RANGES = {
   SmallIntegerField: [-32768, 32767],
   IntegerField: [-2147483648, 2147483647],
@@ -46,9 +53,19 @@ export class IntegerField<const O extends FieldOptions<number> = FieldOptions<nu
     return value === null || value === undefined ? null : Number(value)
   }
 
-  override toDb(value: unknown, _vendor: Vendor): unknown {
+  override toDb(value: unknown, vendor: Vendor): unknown {
     if (value === null || value === undefined) return value
-    return this.clean(value)
+    const n = this.clean(value)
+    const columnType = this.dbType('postgresql') as keyof typeof PG_COLUMN_RANGES
+    const [low, high] = PG_COLUMN_RANGES[columnType]
+    // PostgreSQL's smallint/integer/bigint refuse a wider parameter, also in a WHERE; SQLite columns are 64-bit
+    if (vendor === 'postgresql' && (n < low || n > high)) {
+      throw new DataError(
+        `${this.describe()}: ${n} is outside the range ${low}..${high} of its PostgreSQL column (${columnType}). ` +
+          'Use a wider field (BigIntegerField) or check the value first.',
+      )
+    }
+    return n
   }
 
   override clean(value: unknown): number {
