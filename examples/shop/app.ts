@@ -8,8 +8,8 @@
  * 3. `queryLogMiddlewares` (docs/observability.md "Query log"): a QueryLog per request, whose
  *    statement count feeds the `shop_request_queries` histogram;
  * 4. `pinnedConnectionMiddlewares` (docs/resilience.md "Pinned connections"): one primary
- *    connection per request, except for /healthz and /metrics, which must answer while the pool is
- *    saturated.
+ *    connection per request, except for /healthz, /metrics and unknown paths, which must answer
+ *    while the pool is saturated.
  *
  * @example
  * ```ts
@@ -23,7 +23,7 @@ import { pinnedConnectionMiddlewares } from '@dorm/engine/contrib/task-pool'
 import { telemetryMiddlewares } from '@dorm/engine/contrib/telemetry'
 import { sendError } from './http/error-response.js'
 import { sendJson } from './http/responses.js'
-import { Router } from './http/router.js'
+import { Router, UNMATCHED } from './http/router.js'
 import { observability } from './observability.js'
 import { OPS_PATHS, registerOpsRoutes } from './routes/ops.js'
 import { registerOrderRoutes } from './routes/orders.js'
@@ -76,7 +76,11 @@ export function createShopHandler(runtime: ShopRuntime): NodeHandler {
 
   const pinned = pinnedConnectionMiddlewares({ using: PRIMARY, routeTemplate })
   const pinnedRoute = pinned.wrapNodeHandler(route)
-  const app: NodeHandler = (req, res) => (OPS_PATHS.has(pathOf(req)) ? route(req, res) : pinnedRoute(req, res))
+  // probes, scrapes and unknown paths never take a connection: they answer while the pool is saturated
+  const app: NodeHandler = (req, res) => {
+    const path = pathOf(req)
+    return OPS_PATHS.has(path) || routeTemplate({ path }) === UNMATCHED ? route(req, res) : pinnedRoute(req, res)
+  }
 
   const queryLogs = queryLogMiddlewares({
     routeTemplate,

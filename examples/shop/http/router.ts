@@ -11,6 +11,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
+/** The route template of a path no route matches (one label for every unknown path). */
+export const UNMATCHED = 'unmatched'
+
 /** What a handler receives. */
 export interface RouteContext {
   req: IncomingMessage
@@ -90,7 +93,7 @@ export class Router {
   }
 
   /**
-   * The route template of a path (any method), else the path: for request labels.
+   * The route template of a path (any method), else {@link UNMATCHED}: for request labels.
    *
    * @example
    * ```ts
@@ -98,6 +101,6 @@ export class Router {
    * ```
    */
   templateOf(path: string): string {
-    return this.#routes.find((route) => route.pattern.test(path))?.template ?? 'unmatched'
+    return this.#routes.find((route) => route.pattern.test(path))?.template ?? UNMATCHED
   }
 }

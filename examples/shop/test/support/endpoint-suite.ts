@@ -225,6 +225,26 @@ export function shopEndpointSuite(vendor: 'sqlite' | 'postgresql', makeEnv: () =
       expect(body.plan).toMatch(vendor === 'postgresql' ? /Execution Time/ : /SEARCH|SCAN/)
     })
 
+    it.runIf(vendor === 'postgresql')('answers /metrics and unknown paths while every connection is held', async () => {
+      const finished: string[] = []
+      const holds = Array.from({ length: 4 }, () =>
+        fetch(url('/reports/hold?ms=3000')).then((r) => finished.push(`hold ${r.status}`)),
+      )
+      // the scrape itself takes no connection
+      const inUse = async () => {
+        const text = await (await fetch(url('/metrics'))).text()
+        return /^dorm_pool_in_use\{alias="default"[^}]*\} (\d+)/m.exec(text)?.[1]
+      }
+      await eventually(async () => (await inUse()) === '4', 10_000, 'the pool to be saturated')
+      const metrics = fetch(url('/metrics')).then((r) => finished.push(`metrics ${r.status}`))
+      const unknown = fetch(url('/nope')).then((r) => finished.push(`unknown ${r.status}`))
+      await Promise.all([metrics, unknown])
+      // both answered while the holds still had their connections
+      expect(finished.slice(0, 2).sort()).toEqual(['metrics 200', 'unknown 404'])
+      await Promise.all(holds)
+      expect(finished.filter((f) => f.startsWith('hold'))).toEqual(['hold 200', 'hold 200', 'hold 200', 'hold 200'])
+    })
+
     it('answers unknown paths with 404 JSON', async () => {
       const { status, body } = await getJson(url('/no/such/path'))
       expect(status).toBe(404)
