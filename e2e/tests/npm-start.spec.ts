@@ -3,17 +3,21 @@
  * until "Ready in"; then Chromium signs in with the printed password and finds the demo
  * environment's pages filled by the running shop (fleet row, pool samples, templates, the slow
  * report, the N+1 report) and by the Action (the deploy report with its finding and dry-run SQL).
- * Screenshots go to artifacts/start-*.png (the fleet one also to docs/images/dashboard-fleet.png
- * for the README). Finally Ctrl-C: the script exits 0, every process it started is gone and both
+ * Screenshots go to artifacts/start-*.png; the fleet one also to docs/images/dashboard-fleet.png
+ * for the README when that file is missing or with DORM_UPDATE_DOCS_IMAGES=1 (so a test run leaves
+ * the committed picture alone). Finally Ctrl-C: the script exits 0, every process it started is gone and both
  * ports are free.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { expect, type Locator, type Page, test } from '@playwright/test'
 import { isAlive, type StartedDemo, startDemo } from '../support/demo-start.js'
 import { ARTIFACTS_DIR, REPO_ROOT } from '../support/paths.js'
+
+/** The README's picture of the fleet page (rewritten only when missing or DORM_UPDATE_DOCS_IMAGES=1). */
+const README_IMAGE = join(REPO_ROOT, 'docs', 'images', 'dashboard-fleet.png')
 
 /** Data arrives with the shop's telemetry, every 2 s here: pages are reloaded until it shows. */
 const DATA_TIMEOUT_MS = 60_000
@@ -137,8 +141,10 @@ test('npm start runs the demo: the dashboard shows the shop and the deploy, Ctrl
     await page.goto(`${dashboardUrl}/?env=demo&range=1h`)
     await expect(shopRow.first()).toContainText('applied')
     const fleet = await screenshot(page, 'fleet')
-    mkdirSync(join(REPO_ROOT, 'docs', 'images'), { recursive: true })
-    copyFileSync(fleet, join(REPO_ROOT, 'docs', 'images', 'dashboard-fleet.png'))
+    if (process.env.DORM_UPDATE_DOCS_IMAGES === '1' || !existsSync(README_IMAGE)) {
+      mkdirSync(dirname(README_IMAGE), { recursive: true })
+      copyFileSync(fleet, README_IMAGE)
+    }
 
     // Ctrl-C: exit 0, nothing left running, both ports free
     const running = demo.descendants()
