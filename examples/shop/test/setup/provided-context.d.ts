@@ -3,7 +3,7 @@ import 'vitest'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** URL of the run's PostgreSQL server (`postgres` database). */
+    /** URL of the run's PostgreSQL server (`postgres` database); empty when postgres is not tested. */
     pgUrl: string
     /** Temp dir for the run's SQLite files. */
     sqliteDir: string

@@ -31,8 +31,12 @@ interface OrderBody {
  * shopEndpointSuite('postgresql', () => postgresEnv(inject('pgUrl'), inject('sqliteDir')))
  * ```
  */
-export function shopEndpointSuite(vendor: 'sqlite' | 'postgresql', makeEnv: () => Promise<ShopTestEnv>): void {
-  describe(`the shop on ${vendor}`, () => {
+export function shopEndpointSuite(
+  vendor: 'sqlite' | 'postgresql',
+  makeEnv: () => Promise<ShopTestEnv>,
+  enabled = true,
+): void {
+  describe.runIf(enabled)(`the shop on ${vendor}`, () => {
     let env: ShopTestEnv
     let shop: RunningShop
     const url = (path: string) => `${shop.url}${path}`
