@@ -30,7 +30,8 @@ export interface CaseTally {
 
 function checkAnswer(hostile: HostileCase, answer: RawResponse): string | undefined {
   if (answer.status !== hostile.expected) {
-    return `${hostile.kind} (${hostile.endpoint}): ${answer.status} instead of ${hostile.expected}: ${answer.body.slice(0, 300)}`
+    const field = hostile.field === undefined ? '' : ` [${hostile.field}]`
+    return `${hostile.kind}${field} (${hostile.endpoint}): ${answer.status} instead of ${hostile.expected}: ${answer.body.slice(0, 300)}`
   }
   if (hostile.stores === 'rejected-items') {
     const parsed = JSON.parse(answer.body) as { accepted?: number; rejected?: number }

@@ -35,6 +35,8 @@ export interface HostileCase {
   expected: number
   /** `nothing`: no row anywhere; `rejected-items`: 202 with every item rejected, only the batch id kept. */
   stores: 'nothing' | 'rejected-items'
+  /** The field a schema case sets to a wrong value, for failure messages. */
+  field?: string
 }
 
 const MB = 1024 * 1024
@@ -241,29 +243,32 @@ function wrongTypeCases(keys: FuzzKeys): HostileCase[] {
   const envelope = validBatch()
   for (const mutation of wrongValueMutations(envelope, (body) => !telemetryBatchSchema.safeParse(body).success)) {
     if (mutation.path.startsWith('items[')) continue // an item: the per-item cases below
-    const body = {
-      ...mutation.body,
-      batch_id: typeof mutation.body.batch_id === 'string' ? batchId() : mutation.body.batch_id,
-    }
-    cases.push(bodyCase('schema: wrong value in the batch envelope', 'ingest', keys, JSON.stringify(body), 400))
+    // a fresh batch id per request (a replay would be answered as one), unless the id is the field under test
+    const body = mutation.path === 'batch_id' ? mutation.body : { ...mutation.body, batch_id: batchId() }
+    cases.push({
+      ...bodyCase('schema: wrong value in the batch envelope', 'ingest', keys, JSON.stringify(body), 400),
+      field: mutation.path,
+    })
   }
   for (const item of sampleItems(new Date(), plainText)) {
     for (const mutation of wrongValueMutations(item, (body) => !telemetryItemSchema.safeParse(body).success)) {
       const body = sampleBatch({ batchId: batchId(), environment: 'fuzz', items: [mutation.body] })
-      cases.push(
-        bodyCase(`schema: wrong value in a ${String(item.kind)} item`, 'ingest', keys, JSON.stringify(body), 202, {
+      cases.push({
+        ...bodyCase(`schema: wrong value in a ${String(item.kind)} item`, 'ingest', keys, JSON.stringify(body), 202, {
           stores: 'rejected-items',
         }),
-      )
+        field: `items[0].${mutation.path}`,
+      })
     }
     const proto = sampleBatch({ batchId: batchId(), environment: 'fuzz', items: [] })
     const text = JSON.stringify(proto).replace('"items":[]', `"items":[{"__proto__":${JSON.stringify(item)}}]`)
     cases.push(bodyCase('json: prototype keys in an item', 'ingest', keys, text, 202, { stores: 'rejected-items' }))
   }
   for (const mutation of wrongValueMutations(validReport(), (body) => !deployReportSchema.safeParse(body).success)) {
-    cases.push(
-      bodyCase('schema: wrong value in the deploy report', 'deployments', keys, JSON.stringify(mutation.body), 400),
-    )
+    cases.push({
+      ...bodyCase('schema: wrong value in the deploy report', 'deployments', keys, JSON.stringify(mutation.body), 400),
+      field: mutation.path,
+    })
   }
   return cases
 }
