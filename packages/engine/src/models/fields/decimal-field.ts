@@ -131,6 +131,15 @@ export class DecimalField<const O extends DecimalFieldOptions = DecimalFieldOpti
     if (value === null || value === undefined) return value
     // a string param on both vendors: PG parses it exactly, SQLite's NUMERIC affinity converts it
     const text = this.clean(value)
+    // more whole digits than numeric(maxDigits, decimalPlaces) holds: PostgreSQL would fail with "numeric field overflow"
+    const maxWhole = this.maxDigits - this.decimalPlaces
+    const whole = /^[+-]?0*(\d*)/.exec(text)?.[1] ?? ''
+    if (!/e/i.test(text) && whole.length > maxWhole) {
+      throw new DataError(
+        `${this.describe()}: ${describeValue(value)} has ${whole.length} digits before the decimal point; ` +
+          `numeric(${this.maxDigits}, ${this.decimalPlaces}) holds ${maxWhole}. Raise maxDigits (a migration) or check the value first.`,
+      )
+    }
     if (vendor !== 'postgresql' && !fitsSqliteReal(text)) {
       throw new DataError(
         `${this.describe()}: ${describeValue(value)} has more than 15 significant digits (or is out of range), and SQLite's NUMERIC ` +
