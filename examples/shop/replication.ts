@@ -26,6 +26,8 @@ import { REPLICA } from './settings.js'
 const logger = getLogger('shop.replication')
 const SOURCE = 'shop_primary'
 const SNAPSHOT = 'shop_snapshot'
+/** A refresh waits at least this many times the last copy's duration. */
+const COPY_BACKOFF = 4
 
 /** What `/healthz` shows of the replication. */
 export interface ReplicationStatus {
@@ -125,7 +127,8 @@ async function copyAll(primaryFile: string, snapshotFile: string): Promise<void>
 }
 
 /**
- * Starts refreshing the replica from `primaryFile` every `intervalMs` (an unref'd timer).
+ * Starts refreshing the replica from `primaryFile` every `intervalMs` (an unref'd timer; longer
+ * when copies get slow, see COPY_BACKOFF).
  *
  * @example
  * ```ts
@@ -179,10 +182,15 @@ export function startSqliteReplication({
       })
     return running
   }
-  const timer = setInterval(() => {
-    if (!stopped) void refresh()
-  }, intervalMs)
-  timer.unref()
+  // the next refresh waits the interval, or four times the last copy if that is longer: as the data
+  // grows, copies take at most a fifth of a core and the lag grows instead (visible on /healthz)
+  let timer: NodeJS.Timeout | undefined
+  const schedule = () => {
+    if (stopped) return
+    timer = setTimeout(() => void refresh().then(schedule), Math.max(intervalMs, (lastCopyMs ?? 0) * COPY_BACKOFF))
+    timer.unref()
+  }
+  schedule()
 
   return {
     refresh,
@@ -197,7 +205,7 @@ export function startSqliteReplication({
     }),
     async stop() {
       stopped = true
-      clearInterval(timer)
+      clearTimeout(timer)
       await running
     },
   }

@@ -24,6 +24,8 @@ const TAGS = ['new', 'sale', 'eco', 'bestseller', 'gift']
 const PRODUCTS_PER_CATEGORY = 8
 const CUSTOMERS = 20
 const ORDERS = 30
+/** Units of each product: enough for days of `npm start` traffic before orders meet 409 (out of stock). */
+const STOCK = 100_000
 
 async function seed(): Promise<Record<string, unknown>> {
   setupObservability(process.env)
@@ -48,7 +50,7 @@ async function seed(): Promise<Record<string, unknown>> {
             name: `${category.name} item ${i + 1}`,
             slug: `${category.slug}-item-${i + 1}`,
             priceCents: 499 + ((c * 7 + i * 13) % 40) * 100,
-            stock: 1000,
+            stock: STOCK,
           })),
         ),
       )
