@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { checkDocSamples } from '../../scripts/doc-samples/compile.mjs'
 import { extractSamples, parseMarker, sampleFileName, sourceLineOf } from '../../scripts/doc-samples/extract.mjs'
+import { listSampleSources } from '../../scripts/doc-samples/sources.mjs'
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 
@@ -161,6 +162,19 @@ describe('parseMarker and sampleFileName', () => {
     })
     expect(parseMarker('<!-- sample: continue -->').kind).toBe('malformed')
     expect(sampleFileName('packages/engine/README.md', 7, 'tsx')).toBe('packages__engine__README.md__L7.tsx')
+  })
+})
+
+describe('listSampleSources', () => {
+  it("covers the README, docs/ (nested pages too) and the workspaces' READMEs, and nothing else", () => {
+    const sources = listSampleSources(repoRoot)
+    expect(sources).toEqual(expect.arrayContaining(['README.md', 'docs/orm.md', 'docs/rules/DORM-M001.md']))
+    expect(sources).toContain('apps/dashboard/README.md')
+    expect(
+      sources.every((path) =>
+        /^(README\.md|docs\/.+\.md|(packages|apps|examples)\/[^/]+\/README\.md|e2e\/README\.md)$/.test(path),
+      ),
+    ).toBe(true)
   })
 })
 
