@@ -29,7 +29,7 @@ test('no recorded output of the suite holds a canary', async () => {
     outputs.push({ name: file.slice(artifactsDir.length + 1), text: await readFile(file, 'utf8') })
   }
   const scan = scanForCanaries(outputs)
-  const areas = new Set(outputs.map(({ name }) => name.split('/')[1]?.split('-')[0]))
+  const areas = new Set(outputs.map(({ name }) => name.split('/')[1]?.split(/[-.]/)[0]))
   await recordFigures('secrets-scan', {
     files: scan.outputs,
     bytesScanned: scan.bytes,
