@@ -16,6 +16,7 @@ import { MigrationGraph, migrationKey } from './migration-graph.js'
 import { MigrationRecorder } from './migration-recorder.js'
 import type { ProjectState } from './migration-state.js'
 import { AddIndex, RemoveIndex } from './operations/index-operations.js'
+import { withForeignKeysOffChecked } from './sqlite-foreign-keys.js'
 import {
   lockedTable,
   lockNotAvailableError,
@@ -219,12 +220,16 @@ export class MigrationExecutor {
     const timeoutMs = this.#lockTimeout(options)
     try {
       if (migration.atomic && !options.dryRun) {
-        await atomic(
-          async () => {
-            if (timeoutMs !== null) await this.connection.execute(lockTimeoutStatement(timeoutMs, true))
-            await body()
-          },
-          { using: this.connection.alias },
+        // SQLite rebuilds tables: enforcement off around the transaction, checked before commit
+        await withForeignKeysOffChecked(this.connection, (checkBeforeCommit) =>
+          atomic(
+            async () => {
+              if (timeoutMs !== null) await this.connection.execute(lockTimeoutStatement(timeoutMs, true))
+              await body()
+              await checkBeforeCommit()
+            },
+            { using: this.connection.alias },
+          ),
         )
       } else if (timeoutMs !== null) {
         await withSessionPin(this.connection, async () => {

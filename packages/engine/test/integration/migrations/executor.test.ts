@@ -1,10 +1,20 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CharField, configure, getConnection, IntegerField, MigrationError } from '../../../src/index.js'
+import {
+  BigAutoField,
+  CharField,
+  configure,
+  ForeignKey,
+  getConnection,
+  IntegerField,
+  IntegrityError,
+  MigrationError,
+} from '../../../src/index.js'
 import {
   AddField,
   AddIndex,
+  AlterField,
   CreateModel,
   loadMigrations,
   type Migration,
@@ -50,6 +60,49 @@ describe.each(testBackends())('the migration executor on %s', (backend) => {
   })
   afterEach(teardownOrm)
   afterAll(teardownOrm)
+
+  it('changes a table other tables point at, keeping their rows (SQLite rebuilds it with enforcement off, checked before commit)', async () => {
+    const db = getConnection()
+    const create = inline('0001_initial', [
+      new CreateModel({
+        name: 'Parent',
+        fields: { id: new BigAutoField({ primaryKey: true }), name: new CharField({ maxLength: 20 }) },
+      }),
+      new CreateModel({
+        name: 'Child',
+        fields: {
+          id: new BigAutoField({ primaryKey: true }),
+          parent: new ForeignKey('inline.Parent', { onDelete: 'CASCADE' }),
+        },
+      }),
+    ])
+    const widen = inline(
+      '0002_widen',
+      [new AlterField({ modelName: 'Parent', name: 'name', field: new CharField({ maxLength: 80, null: true }) })],
+      { dependencies: [['inline', '0001_initial']] },
+    )
+    const executor = new MigrationExecutor(db, [create, widen])
+    await executor.run(await executor.plan('inline', '0001_initial'))
+    await db.execute(`INSERT INTO inline_parent (id, name) VALUES (1, 'a'), (2, 'b')`)
+    await db.execute(`INSERT INTO inline_child (id, parent_id) VALUES (10, 1), (11, 1), (12, 2)`)
+    await executor.run(await executor.plan())
+    expect((await db.execute('SELECT count(*) AS n FROM inline_child')).rows[0]?.n).toEqual(
+      backend === 'postgres' ? '3' : 3,
+    )
+    // enforcement is back on afterwards: a dangling reference is refused
+    await expect(db.execute('INSERT INTO inline_child (id, parent_id) VALUES (13, 99)')).rejects.toThrow(IntegrityError)
+    if (backend === 'postgres') return
+    // a migration that leaves a dangling reference is rolled back with a message naming it
+    const breaks = inline(
+      '0003_breaks',
+      [new RunSQL({ sql: 'DELETE FROM inline_parent WHERE id = 2', reverseSql: RunSQL.noop })],
+      { dependencies: [['inline', '0002_widen']] },
+    )
+    const next = new MigrationExecutor(db, [create, widen, breaks])
+    await expect(next.run(await next.plan())).rejects.toThrow(/pointing at rows that do not exist/)
+    expect((await db.execute('SELECT count(*) AS n FROM inline_parent')).rows[0]?.n).toBe(2)
+    expect(await next.applied()).not.toContain('inline.0003_breaks')
+  })
 
   it('applies, rolls back to zero and applies again', async () => {
     const migrations = await loadMigrations([{ label: 'shop', migrationsDir: shopDir }])
