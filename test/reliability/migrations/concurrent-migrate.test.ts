@@ -15,7 +15,7 @@ import { markerTableMigration, slowStatement, stepFile, stepMigration, stepName 
 import { type CliRun, createProject } from './support/project.js'
 
 const processes = 4
-const rounds = pick({ short: 2, full: 10 })
+const rounds = pick({ short: 1, full: 10 })
 const steps = pick({ short: 4, full: 12 })
 
 describe.each(migrateBackends)('concurrent dorm migrate on %s', (backend) => {
