@@ -232,9 +232,13 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
 
   // ---- running ----
 
-  /** The alias a read goes to: sticky write alias > using() > routers > 'default'. */
+  /**
+   * The alias a read goes to: sticky write alias > using() > routers > 'default'. A locking read
+   * (`selectForUpdate()`) is part of a write, so it goes where writes go: using() > dbForWrite.
+   */
   readAlias(): string {
     const state = this.state
+    if (state.lock !== null) return state.alias ?? dbForWrite(state.model)
     if (state.sticky) {
       const sticky = stickyAlias(state.model)
       if (sticky !== undefined) {

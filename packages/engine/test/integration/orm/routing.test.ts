@@ -147,6 +147,13 @@ describe.each(testBackends())('routing on %s', (backend: TestBackend) => {
       expect(await rawCount('replica', 'routing_article')).toBe(3)
       expect(await rawCount('replica', 'routing_article', `"views" = 42`)).toBe(0)
     })
+
+    it('sends a locking read (selectForUpdate) to the primary, inside atomic() on the primary', async () => {
+      expect(Article.objects.selectForUpdate().readAlias()).toBe('default')
+      expect(Article.objects.selectForUpdate().using('replica').readAlias()).toBe('replica')
+      const locked = await atomic(async () => await Article.objects.selectForUpdate().get({ title: 'on-primary' }))
+      expect(locked.title).toBe('on-primary')
+    })
   })
 
   describe('sticky read-after-write', () => {
@@ -344,7 +351,8 @@ describe.each(testBackends())('routing on %s', (backend: TestBackend) => {
     it('refreshFromDb() right after a write of the model reads the primary', async () => {
       await request(async () => {
         const article = await Article.objects.get({ title: 'on-replica' })
-        // the same pk on the primary (a replica would have the very row): updated there
+        // the primary holds the same pk (as the origin of a real replica's row would): updated there
+        await exec('default', `UPDATE "routing_article" SET "id" = ${p(1)} WHERE "title" = 'on-primary'`, [article.id])
         await Article.objects.filter({ pk: article.id }).update({ views: 51 })
         await article.refreshFromDb()
         expect(article.views).toBe(51)
