@@ -16,6 +16,7 @@
  * ```
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readAfterWriteScope } from '../../db/read-after-write.js'
 
 /** What a scope knows about the request it wraps. */
 export interface RequestInfo {
@@ -77,10 +78,15 @@ function responseEnded(res: ServerResponse): Promise<void> {
  *
  * @example
  * ```ts
- * const middlewares = requestMiddlewares((info, next) => readAfterWriteScope(next))
+ * const middlewares = requestMiddlewares((info, next) => log.run(next)) // each request also gets its own read-after-write marks
  * ```
  */
-export function requestMiddlewares(scope: RequestScope, options: RequestMiddlewareOptions = {}): RequestMiddlewares {
+export function requestMiddlewares(
+  requestScope: RequestScope,
+  options: RequestMiddlewareOptions = {},
+): RequestMiddlewares {
+  // every request gets sticky read-after-write marks of its own: concurrent requests never share them
+  const scope: RequestScope = (requestInfo, next) => readAfterWriteScope(() => requestScope(requestInfo, next))
   const info = (method: string, path: string, request: unknown, route?: string): RequestInfo => {
     const base = { method, path, request }
     return { ...base, route: options.routeTemplate?.(base) ?? route ?? path }
