@@ -6,6 +6,7 @@
  * a time: several of them stop and restart servers or saturate the 2 cores on purpose.
  */
 import { defineConfig } from 'vitest/config'
+import { SecretsScanLast } from './setup/secrets-scan-last.js'
 
 export default defineConfig({
   test: {
@@ -14,6 +15,7 @@ export default defineConfig({
     pool: 'forks',
     isolate: true,
     fileParallelism: false,
+    sequence: { sequencer: SecretsScanLast },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     env: { NEXT_TELEMETRY_DISABLED: '1' },
