@@ -28,9 +28,11 @@ export interface WindowFigures {
 
 /** What {@link judgeMemory} concludes. */
 export interface MemoryVerdict {
-  /** Every full window after the warm-up, then the last window (ending at the last sample). */
+  /** Every full window after the warm-up, back to back. */
   windows: WindowFigures[]
+  /** The first window after the warm-up. */
   first: WindowFigures
+  /** The window ending at the last sample. */
   last: WindowFigures
   /** last.mean / first.mean */
   growth: number
@@ -110,7 +112,6 @@ export function judgeMemory(
   }
   const first = windowFigures(after, plan.warmupMs, plan.warmupMs + plan.windowMs)
   const last = windowFigures(after, endMs - plan.windowMs, endMs)
-  if (windows.at(-1)?.toS !== last.toS) windows.push(last)
   return {
     windows,
     first,
