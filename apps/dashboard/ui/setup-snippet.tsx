@@ -33,7 +33,7 @@ export async function SetupSnippet({ environment, message }: SetupSnippetProps) 
 
 const telemetry = startTelemetry({
   endpoint: '${origin}',
-  token: process.env.DORM_DASHBOARD_TOKEN, // an ingest key of ${environment ?? 'the environment'}
+  token: process.env.DORM_TELEMETRY_TOKEN, // an ingest key of ${environment ?? 'the environment'}
   service: 'api',
 })
 process.on('SIGTERM', () => telemetry.stop()) // flushes what is queued`

@@ -13,8 +13,8 @@
  * ```ts
  * import { startTelemetry } from '@dorm/engine/contrib/telemetry'
  * const telemetry = startTelemetry({
- *   endpoint: process.env.DORM_DASHBOARD_URL ?? 'http://localhost:3000',
- *   token: process.env.DORM_DASHBOARD_TOKEN ?? '',
+ *   endpoint: process.env.DORM_TELEMETRY_ENDPOINT ?? 'http://localhost:3000',
+ *   token: process.env.DORM_TELEMETRY_TOKEN ?? '',
  *   service: 'api',
  * })
  * process.on('SIGTERM', async () => {

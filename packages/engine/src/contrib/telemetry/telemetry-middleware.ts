@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import { startTelemetry, telemetryMiddlewares } from '@dorm/engine/contrib/telemetry'
- * startTelemetry({ endpoint: process.env.DORM_DASHBOARD_URL!, token: process.env.DORM_DASHBOARD_TOKEN!, service: 'api' })
+ * startTelemetry({ endpoint: process.env.DORM_TELEMETRY_ENDPOINT!, token: process.env.DORM_TELEMETRY_TOKEN!, service: 'api' })
  * app.use(telemetryMiddlewares().express)                                   // Express: routes come from Express
  * const telemetry = telemetryMiddlewares({ routeTemplate: ({ path }) => path.replace(/\/\d+/g, '/:id') })
  * http.createServer(telemetry.wrapNodeHandler(handler))                     // node:http
