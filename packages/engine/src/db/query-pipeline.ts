@@ -141,16 +141,17 @@ export async function runStatement(
 }
 
 /**
- * Streams one statement's rows through the pipeline: `preQuery` when it starts, `postQuery` (and
- * the slow-query check) when the stream ends, is abandoned, or fails, timing the whole stream.
+ * Streams one statement's rows through the pipeline, in the driver's chunks: `preQuery` when it
+ * starts, `postQuery` (and the slow-query check) when the stream ends, is abandoned, or fails,
+ * timing the whole stream. A budget's `maxRows` cuts the chunk at the limit and then fails.
  */
-export async function* streamStatement(
+export async function* streamStatementChunks(
   backend: Backend,
   session: DriverSession,
   sql: string,
   params: readonly unknown[],
   chunkSize: number,
-): AsyncIterable<Row> {
+): AsyncIterable<Row[]> {
   if (preQuery.hasReceivers) preQuery.send({ sender: backend.vendor, alias: backend.alias, sql, params })
   const observed = observeStart(backend, sql, params)
   const start = performance.now()
@@ -159,10 +160,15 @@ export async function* streamStatement(
   // budget(): read once per stream; the stream stops at the first row past maxRows
   const rowLimit = currentFrame()?.maxRows
   try {
-    for await (const row of session.stream(sql, params, chunkSize)) {
-      rows++
-      if (rowLimit !== undefined && rows > rowLimit) throw rowBudgetExceeded(backend.alias, sql, rowLimit, rows)
-      yield row
+    for await (const chunk of session.streamChunks(sql, params, chunkSize)) {
+      if (rowLimit !== undefined && rows + chunk.length > rowLimit) {
+        const allowed = rowLimit - rows
+        rows = rowLimit + 1
+        if (allowed > 0) yield chunk.slice(0, allowed)
+        throw rowBudgetExceeded(backend.alias, sql, rowLimit, rows)
+      }
+      rows += chunk.length
+      yield chunk
     }
   } catch (raw) {
     error = mapWithContext(backend, raw, sql, params)

@@ -525,15 +525,10 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
       return
     }
     const compiled = compileSelect(state, dialectFor(connection.vendor))
-    let batch: Row[] = []
-    for await (const row of connection.executeStreaming(compiled.sql, compiled.params, { chunkSize })) {
-      batch.push(row)
-      if (batch.length >= chunkSize) {
-        yield* await this.#materialise(batch, compiled.columns, connection.vendor, alias)
-        batch = []
-      }
+    // the driver's chunks (one cursor fetch each) become instances a chunk at a time
+    for await (const chunk of connection.executeStreamingChunks(compiled.sql, compiled.params, { chunkSize })) {
+      yield* await this.#materialise(chunk, compiled.columns, connection.vendor, alias)
     }
-    if (batch.length > 0) yield* await this.#materialise(batch, compiled.columns, connection.vendor, alias)
   }
 
   async *#pages(chunkSize: number): AsyncGenerator<R[]> {

@@ -35,8 +35,11 @@ export interface DriverSession {
    * client-side deadline); a session that honours it drops the connection it gave up on.
    */
   query(sql: string, params: readonly unknown[], deadlineMs?: number): Promise<QueryResult>
-  /** Yields rows in chunks of `chunkSize` without holding the whole result in memory. */
-  stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row>
+  /**
+   * Yields the rows in arrays of at most `chunkSize` (one cursor fetch on PostgreSQL), without
+   * holding the whole result in memory. Chunks, not rows: one async step per chunk.
+   */
+  streamChunks(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row[]>
 }
 
 /** A checkout: the session plus the way to give it back. */

@@ -64,9 +64,10 @@ describe('LibsqlSession.query', () => {
       'WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < 500) INSERT INTO t (name) SELECT x FROM seq',
       [],
     )
-    const rows: Row[] = []
-    for await (const row of session.stream('SELECT id FROM t ORDER BY id', [], 100)) rows.push(row)
-    expect(rows).toHaveLength(500)
+    const chunks: Row[][] = []
+    for await (const chunk of session.streamChunks('SELECT id FROM t ORDER BY id', [], 100)) chunks.push(chunk)
+    expect(chunks.map((chunk) => chunk.length)).toEqual([100, 100, 100, 100, 100])
+    expect(chunks.flat()[499]).toEqual({ id: 500 })
   })
 })
 

@@ -123,13 +123,14 @@ export class LibsqlSession implements LocalSession {
   /**
    * Yields the rows of a query. @libsql/client has no cursor: a statement's result arrives whole,
    * and paging arbitrary SQL (LIMIT/OFFSET) would be neither correct nor cheap, so this runs the
-   * statement once and yields its rows; `chunkSize` does not bound memory here. Unlike the sqlite
-   * session it cannot refuse a statement that returns no rows before running it: such a stream
-   * runs the statement and yields nothing.
+   * statement once and yields its rows in arrays of `chunkSize`; `chunkSize` does not bound memory
+   * here. Unlike the sqlite session it cannot refuse a statement that returns no rows before running
+   * it: such a stream runs the statement and yields nothing.
    */
-  async *stream(sql: string, params: readonly unknown[], _chunkSize: number): AsyncIterable<Row> {
+  async *streamChunks(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row[]> {
     const { rows } = await this.query(sql, params)
-    yield* rows
+    const size = Math.max(1, Math.floor(chunkSize))
+    for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size)
   }
 
   reset(): SessionReset {

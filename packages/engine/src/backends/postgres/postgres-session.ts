@@ -61,7 +61,7 @@ export class PostgresSession implements DriverSession {
     return { rows: last.rows as Row[], rowCount: last.rowCount ?? last.rows.length }
   }
 
-  async *stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row> {
+  async *streamChunks(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row[]> {
     cursorModule ??= import('pg-cursor').then((m) => (m as unknown as { default: CursorClass }).default)
     const Cursor = await cursorModule
     const cursor = this.#conn.client.query(new Cursor<Row>(sql, params as unknown[]))
@@ -75,7 +75,7 @@ export class PostgresSession implements DriverSession {
           throw err
         }
         if (rows.length === 0) return
-        yield* rows
+        yield rows
       }
     } finally {
       // a consumer that breaks out early must not leave the portal open on a reused connection

@@ -23,9 +23,9 @@ beforeEach(() => {
 })
 afterEach(() => session.close())
 
-async function collect(iterable: AsyncIterable<Row>): Promise<Row[]> {
+async function collect(iterable: AsyncIterable<Row[]>): Promise<Row[]> {
   const rows: Row[] = []
-  for await (const row of iterable) rows.push(row)
+  for await (const chunk of iterable) rows.push(...chunk)
   return rows
 }
 
@@ -113,14 +113,17 @@ describe('SqliteSession.stream', () => {
     )
   }
 
-  it('yields every row', async () => {
+  it('yields every row, in chunks of chunkSize', async () => {
     await fill(10_000)
-    const rows = await collect(session.stream('SELECT id FROM big ORDER BY id', [], 1000))
+    const sizes: number[] = []
+    for await (const chunk of session.streamChunks('SELECT id FROM big ORDER BY id', [], 3000)) sizes.push(chunk.length)
+    expect(sizes).toEqual([3000, 3000, 3000, 1000])
+    const rows = await collect(session.streamChunks('SELECT id FROM big ORDER BY id', [], 1000))
     expect(rows).toHaveLength(10_000)
     expect(rows[9999]).toEqual({ id: 10_000 })
   })
 
-  it('is lazy: stopping after 3 of 10000 rows makes SQLite produce about 3', async () => {
+  it('is lazy: stopping after the first chunk of 10000 rows makes SQLite produce one chunk', async () => {
     await fill(10_000)
     let produced = 0
     // SQLite calls the function once per row it actually steps to
@@ -130,9 +133,9 @@ describe('SqliteSession.stream', () => {
     })
     const seen: Row[] = []
     // no ORDER BY on the computed column: sorting would make SQLite evaluate every row up front
-    for await (const row of session.stream('SELECT produced(id) AS id FROM big', [], 100)) {
-      seen.push(row)
-      if (seen.length === 3) break
+    for await (const chunk of session.streamChunks('SELECT produced(id) AS id FROM big', [], 3)) {
+      seen.push(...chunk)
+      break
     }
     expect(seen).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }])
     expect(produced).toBe(3)
@@ -142,11 +145,11 @@ describe('SqliteSession.stream', () => {
 
   it('binds params and starts only when iterated', async () => {
     await fill(10)
-    const stream = session.stream('SELECT id FROM missing_table', [], 10)
+    const stream = session.streamChunks('SELECT id FROM missing_table', [], 10)
     // nothing ran yet: the error comes with the first row
     const iterator = stream[Symbol.asyncIterator]()
     await expect(iterator.next()).rejects.toThrow(/no such table/)
-    expect(await collect(session.stream('SELECT id FROM big WHERE id > ? ORDER BY id', [7], 2))).toEqual([
+    expect(await collect(session.streamChunks('SELECT id FROM big WHERE id > ? ORDER BY id', [7], 2))).toEqual([
       { id: 8 },
       { id: 9 },
       { id: 10 },
@@ -155,14 +158,14 @@ describe('SqliteSession.stream', () => {
 
   it('refuses statements that return no rows', async () => {
     await fill(1)
-    const err = await collect(session.stream('DELETE FROM big', [], 10)).catch((e: unknown) => e)
+    const err = await collect(session.streamChunks('DELETE FROM big', [], 10)).catch((e: unknown) => e)
     expect(mapSqliteError(err)).toBeInstanceOf(ProgrammingError)
     expect(await session.query('SELECT count(*) AS n FROM big', [])).toMatchObject({ rows: [{ n: 1 }] })
   })
 
   it('a stream cut short by close() fails instead of looking complete', async () => {
     await fill(100)
-    const iterator = session.stream('SELECT id FROM big', [], 10)[Symbol.asyncIterator]()
+    const iterator = session.streamChunks('SELECT id FROM big', [], 10)[Symbol.asyncIterator]()
     await iterator.next()
     session.close()
     const err = await iterator.next().catch((e: unknown) => e)
@@ -173,7 +176,7 @@ describe('SqliteSession.stream', () => {
     await fill(100)
     await session.query('BEGIN', [])
     await session.query('DELETE FROM big WHERE id < ?', [50])
-    const iterator = session.stream('SELECT id FROM big', [], 10)[Symbol.asyncIterator]()
+    const iterator = session.streamChunks('SELECT id FROM big', [], 10)[Symbol.asyncIterator]()
     await iterator.next()
     // SQLite takes no other statement (not even COMMIT) while a stream is open on the connection
     const busy = await session.query('COMMIT', []).catch((e: unknown) => e)

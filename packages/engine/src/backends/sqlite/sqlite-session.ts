@@ -113,11 +113,11 @@ export class SqliteSession implements LocalSession {
   }
 
   /**
-   * Yields rows one at a time straight from SQLite's cursor, so memory stays flat whatever the
-   * result size; every `chunkSize` rows it lets the event loop run. While a stream is open SQLite
-   * refuses writes on this connection: finish the loop (or `break`) before writing.
+   * Yields arrays of up to `chunkSize` rows stepped from SQLite's cursor, so memory stays flat
+   * whatever the result size, and lets the event loop run between chunks. While a stream is open
+   * SQLite refuses writes on this connection: finish the loop (or `break`) before writing.
    */
-  async *stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row> {
+  async *streamChunks(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row[]> {
     // a fresh statement: a cached one could be wanted by a query while this one is still iterating
     const stmt = this.#db.prepare(sql)
     if (!stmt.reader) {
@@ -126,18 +126,25 @@ export class SqliteSession implements LocalSession {
     const iterator = stmt.iterate(toSqliteParams(params)) as IterableIterator<Row>
     const state: { endedBy: string | undefined } = { endedBy: undefined }
     this.#openStreams.set(iterator, state)
-    const every = Number.isFinite(chunkSize) && chunkSize >= 1 ? Math.floor(chunkSize) : 1
+    const size = Number.isFinite(chunkSize) && chunkSize >= 1 ? Math.floor(chunkSize) : 1
     try {
-      for (let count = 1; ; count++) {
-        const next = iterator.next()
-        if (next.done === true) {
-          // a cut-short stream must not look like a complete result
-          if (state.endedBy !== undefined) throw new TypeError(state.endedBy)
-          return
-        }
-        yield next.value
+      for (let first = true; ; first = false) {
         // iterating is synchronous; without a pause a long stream would starve timers and I/O
-        if (count % every === 0) await yieldToEventLoop()
+        if (!first) await yieldToEventLoop()
+        const chunk: Row[] = []
+        let done = false
+        while (chunk.length < size) {
+          const next = iterator.next()
+          if (next.done === true) {
+            done = true
+            break
+          }
+          chunk.push(next.value)
+        }
+        // a cut-short stream must not look like a complete result
+        if (done && state.endedBy !== undefined) throw new TypeError(state.endedBy)
+        if (chunk.length > 0) yield chunk
+        if (done) return
       }
     } finally {
       this.#openStreams.delete(iterator)

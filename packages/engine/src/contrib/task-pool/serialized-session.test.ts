@@ -17,10 +17,10 @@ function recordingSession() {
         })
       })
     },
-    async *stream(sql): AsyncIterable<Row> {
+    async *streamChunks(sql): AsyncIterable<Row[]> {
       log.push(`stream ${sql}`)
-      yield { n: 1 }
-      yield { n: 2 }
+      yield [{ n: 1 }]
+      yield [{ n: 2 }]
       log.push(`stream end ${sql}`)
     },
   }
@@ -66,7 +66,7 @@ describe('SerializedSession', () => {
     const serialized = new SerializedSession(session)
     const rows: Row[] = []
     const streamed = (async () => {
-      for await (const row of serialized.stream('S', [], 10)) rows.push(row)
+      for await (const chunk of serialized.streamChunks('S', [], 10)) rows.push(...chunk)
     })()
     const after = serialized.query('AFTER', [])
     await streamed

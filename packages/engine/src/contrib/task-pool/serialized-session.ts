@@ -41,13 +41,13 @@ export class SerializedSession implements DriverSession {
     }
   }
 
-  async *stream(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row> {
+  async *streamChunks(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row[]> {
     // the connection is held until the stream ends, so a statement issued inside the loop would wait
     // forever: executeStreaming() takes a connection of its own in a pinned block instead
     const release = await this.#turn()
     try {
       this.#onStatement()
-      yield* this.#inner.stream(sql, params, chunkSize)
+      yield* this.#inner.streamChunks(sql, params, chunkSize)
     } finally {
       release()
     }
