@@ -4,7 +4,7 @@
  *
  * 1. installs dependencies when missing or stale (`ensure-deps.mjs`);
  * 2. `turbo run typecheck` (tsc --noEmit in every workspace that has a typecheck script), the root
- *    tsconfig.json (bench, examples) and the docs samples (`check-doc-samples.mjs`);
+ *    tsconfig.json (bench), scripts/demo/tsconfig.json (the npm start demo) and the docs samples (`check-doc-samples.mjs`);
  * 3. `biome check .` (lint + format check);
  * 4. starts ONE throwaway PostgreSQL cluster (unless `DORM_TEST_PG_URL` is set, or
  *    `DORM_TEST_BACKENDS` leaves postgres out) and runs `turbo run test` with `DORM_TEST_PG_URL`
@@ -221,12 +221,17 @@ async function main() {
 
   banner('typecheck: turbo run typecheck')
   const typecheck = await runTurbo('typecheck')
-  // bench/ and examples/ belong to no workspace: the root tsconfig.json covers them
-  banner('typecheck: tsc -p tsconfig.json (bench, examples)')
-  const rootTypecheck = await run('npx', ['tsc', '-p', 'tsconfig.json'])
-  if (rootTypecheck !== 0) {
-    typecheck.failedPackages.push('bench/examples')
-    if (typecheck.code === 0) typecheck.code = rootTypecheck
+  // bench/ and the npm start demo (scripts/demo) belong to no workspace: each has its own tsconfig
+  for (const [project, label] of [
+    ['tsconfig.json', 'bench'],
+    ['scripts/demo/tsconfig.json', 'scripts/demo'],
+  ]) {
+    banner(`typecheck: tsc -p ${project} (${label})`)
+    const code = await run('npx', ['tsc', '-p', project, '--noEmit'])
+    if (code !== 0) {
+      typecheck.failedPackages.push(label)
+      if (typecheck.code === 0) typecheck.code = code
+    }
   }
   // every ts/tsx block of README.md, docs/ and the workspaces' READMEs, against the built packages
   banner('typecheck: docs samples (node scripts/check-doc-samples.mjs)')
