@@ -10,43 +10,9 @@
  * await ensureDashboardBuild() // 'fresh' or 'built'
  * ```
  */
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { dashboardBuildIsFresh } from '../../scripts/dashboard-build-freshness.mjs'
 import { DASHBOARD_DIR, NEXT_BIN } from './paths.js'
 import { runNode } from './processes.js'
-
-const SOURCE_DIRS = ['app', 'lib', 'ui']
-const SOURCE_FILES = ['proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json']
-
-function newestMtime(path: string): number {
-  const stats = statSync(path)
-  if (!stats.isDirectory()) return /\.test\.tsx?$/.test(path) ? 0 : stats.mtimeMs
-  let newest = 0
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue
-    newest = Math.max(newest, newestMtime(join(path, entry)))
-  }
-  return newest
-}
-
-/**
- * Whether `.next` holds a production build newer than the sources.
- *
- * @example
- * ```ts
- * if (!dashboardBuildIsFresh()) console.log('building the dashboard')
- * ```
- */
-export function dashboardBuildIsFresh(): boolean {
-  const buildId = join(DASHBOARD_DIR, '.next', 'BUILD_ID')
-  if (!existsSync(buildId)) return false
-  const built = statSync(buildId).mtimeMs
-  const sources = [...SOURCE_DIRS, ...SOURCE_FILES]
-    .map((name) => join(DASHBOARD_DIR, name))
-    .filter((path) => existsSync(path))
-    .map(newestMtime)
-  return sources.every((mtime) => mtime < built)
-}
 
 /**
  * Builds the dashboard unless the build is fresh.

@@ -11,41 +11,11 @@
  * console.log(outcome.detail) // 'engine + dashboard: 2 cached'
  * ```
  */
-import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { DASHBOARD_DIR, REPO_ROOT } from './paths.js'
+import { dashboardBuildIsFresh } from '../dashboard-build-freshness.mjs'
+import { REPO_ROOT } from './paths.js'
 import { runToEnd } from './processes.js'
 import { StepFailure } from './steps.js'
-
-const DASHBOARD_SOURCES = ['app', 'lib', 'ui', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json']
-
-function newestMtime(path: string): number {
-  const stats = statSync(path)
-  if (!stats.isDirectory()) return /\.test\.tsx?$/.test(path) ? 0 : stats.mtimeMs
-  let newest = 0
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue
-    newest = Math.max(newest, newestMtime(join(path, entry)))
-  }
-  return newest
-}
-
-/**
- * Whether `apps/dashboard/.next` holds a production build newer than the dashboard's sources.
- *
- * @example
- * ```ts
- * if (!dashboardBuildIsFresh()) console.log('the dashboard will be built')
- * ```
- */
-export function dashboardBuildIsFresh(): boolean {
-  const buildId = join(DASHBOARD_DIR, '.next', 'BUILD_ID')
-  if (!existsSync(buildId)) return false
-  const built = statSync(buildId).mtimeMs
-  return DASHBOARD_SOURCES.map((name) => join(DASHBOARD_DIR, name))
-    .filter((path) => existsSync(path))
-    .every((path) => newestMtime(path) < built)
-}
 
 /**
  * Runs the build through turbo. Throws a {@link StepFailure} naming the failing package.
