@@ -9,7 +9,7 @@
  * await dashboard.stop()
  * ```
  */
-import { createServer } from 'node:net'
+import { getFreePort } from '../../scripts/pg-cluster.mjs'
 import { DASHBOARD_DIR, NEXT_BIN } from './paths.js'
 import { type RunningServer, startServer } from './processes.js'
 
@@ -18,18 +18,6 @@ export interface RunningDashboard {
   readonly url: string
   readonly server: RunningServer
   stop(): Promise<void>
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 /**
@@ -45,7 +33,7 @@ export async function startDashboard(options: {
   password: string
   env?: NodeJS.ProcessEnv
 }): Promise<RunningDashboard> {
-  const port = await freePort()
+  const port = await getFreePort()
   const server = startServer([NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: DASHBOARD_DIR,
     env: {

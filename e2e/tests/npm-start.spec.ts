@@ -13,6 +13,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { expect, type Locator, type Page, test } from '@playwright/test'
+import { getFreePort } from '../../scripts/pg-cluster.mjs'
 import { isAlive, type StartedDemo, startDemo } from '../support/demo-start.js'
 import { ARTIFACTS_DIR, REPO_ROOT } from '../support/paths.js'
 
@@ -21,17 +22,6 @@ const README_IMAGE = join(REPO_ROOT, 'docs', 'images', 'dashboard-fleet.png')
 
 /** Data arrives with the shop's telemetry, every 2 s here: pages are reloaded until it shows. */
 const DATA_TIMEOUT_MS = 60_000
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
-    })
-  })
-}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -65,9 +55,9 @@ test('npm start runs the demo: the dashboard shows the shop and the deploy, Ctrl
   test.setTimeout(5 * 60_000)
   mkdirSync(ARTIFACTS_DIR, { recursive: true })
   const demoDir = mkdtempSync(join(tmpdir(), 'dorm-e2e-demo-'))
-  const dashboardPort = await freePort()
-  let shopPort = await freePort()
-  while (shopPort === dashboardPort) shopPort = await freePort()
+  const dashboardPort = await getFreePort()
+  let shopPort = await getFreePort()
+  while (shopPort === dashboardPort) shopPort = await getFreePort()
   let demo: StartedDemo | undefined
   try {
     demo = await startDemo({

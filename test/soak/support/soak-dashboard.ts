@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DASHBOARD_DIR, NEXT_BIN, REPO_ROOT, TSX_LOADER } from '../../../e2e/support/paths.js'
 import { runNode } from '../../../e2e/support/processes.js'
-import { freePort } from '../../reliability/ingest-fuzz/support/free-port.js'
+import { getFreePort } from '../../../scripts/pg-cluster.mjs'
 import { type SoakProcess, startSoakProcess } from './soak-process.js'
 
 /** A dashboard started for the soak. */
@@ -73,7 +73,7 @@ export async function startSoakDashboard(options: {
     ingestKeyFile,
   ])
 
-  const port = await freePort()
+  const port = await getFreePort()
   const server = startSoakProcess({
     name: 'dashboard',
     args: [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'],

@@ -17,8 +17,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { getFreePort } from '../../../../scripts/pg-cluster.mjs'
 import { DASHBOARD_DIR, NEXT_BIN, runTs } from './e2e-support.js'
-import { freePort } from './free-port.js'
 import { type DashboardStore, storeOf } from './store-counts.js'
 
 /** The keys created in the store: per environment an ingest and a CI key (`revoked`: both revoked, of `fuzz`). */
@@ -69,7 +69,7 @@ export async function startDashboardUnderTest(options: {
     env: { ...storeEnv, FUZZ_KEY_LABELS: JSON.stringify(options.keyLabels ?? []) },
   })
   const keys = JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}') as FuzzKeys
-  const port = await freePort()
+  const port = await getFreePort()
   const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: DASHBOARD_DIR,
     env: {
