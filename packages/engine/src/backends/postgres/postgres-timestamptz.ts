@@ -12,19 +12,7 @@
  * parse('2026-11-27 01:23:45.5+01') // Date 2026-11-27T00:23:45.500Z
  * ```
  */
-
-const ZERO = 48
-
-/** The digits of `text` from `start` to `end` (exclusive) as a number, or -1 on a non-digit. */
-function digits(text: string, start: number, end: number): number {
-  let value = 0
-  for (let i = start; i < end; i++) {
-    const d = text.charCodeAt(i) - ZERO
-    if (d < 0 || d > 9) return -1
-    value = value * 10 + d
-  }
-  return value
-}
+import { asciiDigits } from '../../text/ascii-digits.js'
 
 /** Epoch milliseconds of a canonical timestamptz text, or undefined when it is not canonical. */
 export function readTimestamptz(text: string): number | undefined {
@@ -33,19 +21,19 @@ export function readTimestamptz(text: string): number | undefined {
     return undefined
   }
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined
-  const year = digits(text, 0, 4)
-  const month = digits(text, 5, 7)
-  const day = digits(text, 8, 10)
-  const hour = digits(text, 11, 13)
-  const minute = digits(text, 14, 16)
-  const second = digits(text, 17, 19)
+  const year = asciiDigits(text, 0, 4)
+  const month = asciiDigits(text, 5, 7)
+  const day = asciiDigits(text, 8, 10)
+  const hour = asciiDigits(text, 11, 13)
+  const minute = asciiDigits(text, 14, 16)
+  const second = asciiDigits(text, 17, 19)
   if (year < 100 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0) return undefined
   let i = 19
   let ms = 0
   if (text.charCodeAt(i) === 46) {
     const start = ++i
     while (i < length) {
-      const d = text.charCodeAt(i) - ZERO
+      const d = text.charCodeAt(i) - 48
       if (d < 0 || d > 9) break
       // milliseconds are the first three fraction digits; finer digits are cut, as pg's parser does
       if (i - start < 3) ms = ms * 10 + d
@@ -59,9 +47,11 @@ export function readTimestamptz(text: string): number | undefined {
   if (sign !== 43 && sign !== 45) return undefined
   const rest = length - i - 1
   if (rest !== 2 && rest !== 5 && rest !== 8) return undefined
-  const offsetHours = digits(text, i + 1, i + 3)
-  const offsetMinutes = rest >= 5 && text.charCodeAt(i + 3) === 58 ? digits(text, i + 4, i + 6) : rest >= 5 ? -1 : 0
-  const offsetSeconds = rest === 8 && text.charCodeAt(i + 6) === 58 ? digits(text, i + 7, i + 9) : rest === 8 ? -1 : 0
+  const offsetHours = asciiDigits(text, i + 1, i + 3)
+  const offsetMinutes =
+    rest >= 5 && text.charCodeAt(i + 3) === 58 ? asciiDigits(text, i + 4, i + 6) : rest >= 5 ? -1 : 0
+  const offsetSeconds =
+    rest === 8 && text.charCodeAt(i + 6) === 58 ? asciiDigits(text, i + 7, i + 9) : rest === 8 ? -1 : 0
   if (offsetHours < 0 || offsetMinutes < 0 || offsetSeconds < 0) return undefined
   const offsetMs = (offsetHours * 3600 + offsetMinutes * 60 + offsetSeconds) * 1000
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms)

@@ -5,6 +5,7 @@
  */
 import type { Vendor } from '../../backends/base/base-connection.js'
 import { DataError, ImproperlyConfigured } from '../../errors.js'
+import { readIsoInstant } from '../../text/iso-instant.js'
 import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from './field.js'
 
 /**
@@ -297,6 +298,11 @@ export class DateTimeField<const O extends AutoNowOptions<Date> = AutoNowOptions
     if (value === null || value === undefined) return null
     if (value instanceof Date) return value
     if (typeof value === 'number') return new Date(value)
+    // what toDb wrote on SQLite/libsql: read without the general parser's regular expression
+    if (typeof value === 'string') {
+      const stored = readIsoInstant(value)
+      if (stored !== undefined) return stored
+    }
     const date = parseDateTime(String(value))
     if (date === undefined) {
       throw new TypeError(`${this.kind} cannot read ${JSON.stringify(value)} from the database as a date and time`)

@@ -5,6 +5,18 @@ import { type DefaultOf, Field, type FieldOptions, type NullOf, type PkOf } from
 const HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const BARE = /^[0-9a-f]{32}$/i
 
+/** Whether `text` is already lowercase and hyphenated (what PostgreSQL returns and dorm stores). */
+function isCanonicalUuid(text: string): boolean {
+  if (text.length !== 36) return false
+  for (let i = 0; i < 36; i++) {
+    const c = text.charCodeAt(i)
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false
+  }
+  return true
+}
+
 /** The canonical lowercase, hyphenated form, or undefined when `text` is not a UUID. */
 function canonicalUuid(text: string): string | undefined {
   let body = text.trim()
@@ -50,6 +62,7 @@ export class UUIDField<const O extends FieldOptions<string> = FieldOptions<strin
 
   override fromDb(value: unknown, _vendor: Vendor): string | null {
     if (value === null || value === undefined) return null
+    if (typeof value === 'string' && isCanonicalUuid(value)) return value
     const text = String(value)
     return canonicalUuid(text) ?? text
   }
