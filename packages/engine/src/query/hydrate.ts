@@ -172,7 +172,22 @@ export function hydrateInstances(
   return out
 }
 
-/** `values()` rows: plain objects keyed by the requested names, converted by their fields. */
+/**
+ * Whether the driver's rows can serve as `values()` rows themselves: plain objects (pg and
+ * better-sqlite3 build them; libsql's rows are array-like) keyed exactly by the requested names,
+ * which the compiler uses as column aliases.
+ */
+function rowsAreValues(plan: Plan, first: Row, vendor: Vendor): boolean {
+  if (vendor === 'libsql' || Object.getPrototypeOf(first) !== Object.prototype) return false
+  const keys = Object.keys(first)
+  return keys.length === plan.base.length && plan.base.every((c, i) => keys[i] === c.alias)
+}
+
+/**
+ * `values()` rows: plain objects keyed by the requested names, converted by their fields. When the
+ * driver's rows already have that shape they are converted in place rather than copied: one object
+ * per row instead of two, which is most of the cost of a large values() fetch.
+ */
 export function hydrateValues(
   state: QueryState,
   columns: readonly SelectedColumn[],
@@ -180,6 +195,20 @@ export function hydrateValues(
   vendor: Vendor,
 ): Record<string, unknown>[] {
   const plan = planFor(state, columns)
+  if (rows.length > 0 && rowsAreValues(plan, rows[0] as Row, vendor)) {
+    // the drivers give every selected column a value (null, never undefined): only conversions remain
+    const steps = plan.base.filter((c) => c.convert !== undefined)
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as Row
+      for (let j = 0; j < steps.length; j++) {
+        const step = steps[j] as ColumnStep
+        const raw = row[step.alias]
+        if (raw !== null && raw !== undefined)
+          row[step.alias] = (step.convert as NonNullable<ColumnStep['convert']>)(raw, vendor)
+      }
+    }
+    return rows as Record<string, unknown>[]
+  }
   const out = new Array<Record<string, unknown>>(rows.length)
   for (let i = 0; i < rows.length; i++) out[i] = plan.buildValues(rows[i] as Row, vendor)
   return out
