@@ -18,7 +18,7 @@
  */
 import { addLogSink, getLogger, type LogRecord, postQuery, setLogLevel } from '@dorm/engine'
 import { type DormMetrics, registerDormMetrics } from '@dorm/engine/contrib/prometheus'
-import { Counter, Histogram, register } from 'prom-client'
+import { Counter, collectDefaultMetrics, Histogram, register } from 'prom-client'
 import type { ShopEnv } from './settings.js'
 
 /** What the rest of the app records into. */
@@ -79,6 +79,8 @@ export function setupObservability(env: ShopEnv = process.env): Observability {
     { dispatchUid: 'shop.sql-log' },
   )
 
+  // the process's own CPU, memory and event-loop figures beside dorm's (nodejs_heap_size_used_bytes, ...)
+  if (register.getSingleMetric('process_cpu_user_seconds_total') === undefined) collectDefaultMetrics({ register })
   current = {
     metrics: registerDormMetrics(),
     ordersCreated: new Counter({ name: 'shop_orders_created_total', help: 'Orders committed', registers: [register] }),

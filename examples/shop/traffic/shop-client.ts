@@ -39,11 +39,17 @@ export class ShopClient {
   /** Sends one request; resolves to the parsed JSON body (or undefined) and never rejects. */
   async call(endpoint: string, path: string, init: RequestInit = {}): Promise<unknown> {
     if (this.signal.aborted) return undefined
+    // one controller per request, unlinked from the run's signal when the request ends: on Node 20
+    // AbortSignal.any() on a long-lived signal keeps every signal it made alive (nodejs/node#55351)
+    const controller = new AbortController()
+    const onAbort = () => controller.abort(this.signal.reason)
+    this.signal.addEventListener('abort', onAbort, { once: true })
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('the shop did not answer in time', 'TimeoutError')),
+      REQUEST_TIMEOUT_MS,
+    )
     try {
-      const response = await fetch(new URL(path, this.baseUrl), {
-        ...init,
-        signal: AbortSignal.any([this.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-      })
+      const response = await fetch(new URL(path, this.baseUrl), { ...init, signal: controller.signal })
       const text = await response.text()
       this.stats.record(endpoint, response.status, text)
       if (!(response.headers.get('content-type') ?? '').includes('json')) return undefined
@@ -52,6 +58,9 @@ export class ShopClient {
       // a request cut by the end of the run is not an error of the shop
       if (!this.signal.aborted) this.stats.recordError(endpoint, err)
       return undefined
+    } finally {
+      clearTimeout(timer)
+      this.signal.removeEventListener('abort', onAbort)
     }
   }
 
