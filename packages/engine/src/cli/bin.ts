@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * // $ npx dorm health --deep                          (installed: dist/cli/bin.js)
+ * // $ npx dorm health --deep                          (installed: bin/dorm.js runs dist/cli/bin.js)
  * // $ node --import tsx src/cli/bin.ts health         (in the repo, no build)
  * ```
  */
