@@ -5,7 +5,7 @@
  * property reads per statement.
  */
 import { performance } from 'node:perf_hooks'
-import type { Backend, DriverSession, QueryResult, Row } from '../backends/base/base-connection.js'
+import type { Backend, DriverSession, QueryResult, Row, SyncDriverSession } from '../backends/base/base-connection.js'
 import { slowQueryMs } from '../conf/settings.js'
 import type { DormError } from '../errors.js'
 import { postQuery, preQuery } from '../signals.js'
@@ -103,6 +103,41 @@ function safeJson(value: unknown): string {
   }
 }
 
+/** `preQuery` and the observers' start: what runs before the driver call. */
+function beginStatement(backend: Backend, sql: string, params: readonly unknown[]): Observed | null {
+  if (preQuery.hasReceivers) preQuery.send({ sender: backend.vendor, alias: backend.alias, sql, params })
+  return observeStart(backend, sql, params)
+}
+
+/** Reports a failed driver call and returns the mapped error to throw. */
+function failStatement(
+  backend: Backend,
+  sql: string,
+  params: readonly unknown[],
+  start: number,
+  observed: Observed | null,
+  raw: unknown,
+): DormError {
+  const error = mapWithContext(backend, raw, sql, params)
+  report(backend, sql, params, performance.now() - start, error, observed, null)
+  return error
+}
+
+/** Reports a finished driver call and applies the budget's row limit. */
+function finishStatement(
+  backend: Backend,
+  sql: string,
+  params: readonly unknown[],
+  start: number,
+  observed: Observed | null,
+  result: QueryResult,
+): QueryResult {
+  report(backend, sql, params, performance.now() - start, null, observed, result.rowCount)
+  // budget(): one getStore() when no budget is active; throws BudgetExceeded past maxRows
+  enforceRowBudget(backend.alias, sql, result.rows.length)
+  return result
+}
+
 /**
  * Runs one statement on a session through the pipeline. Errors come out mapped to dorm classes.
  *
@@ -117,8 +152,7 @@ export async function runStatement(
   sql: string,
   params: readonly unknown[],
 ): Promise<QueryResult> {
-  if (preQuery.hasReceivers) preQuery.send({ sender: backend.vendor, alias: backend.alias, sql, params })
-  const observed = observeStart(backend, sql, params)
+  const observed = beginStatement(backend, sql, params)
   const start = performance.now()
   let result: QueryResult
   // budget(): a statement under a timeout gets a client-side deadline too, for when the server's
@@ -130,14 +164,37 @@ export async function runStatement(
         ? await session.query(sql, params)
         : await session.query(sql, params, budgetTimeout + CLIENT_DEADLINE_GRACE_MS)
   } catch (raw) {
-    const error = mapWithContext(backend, raw, sql, params)
-    report(backend, sql, params, performance.now() - start, error, observed, null)
-    throw error
+    throw failStatement(backend, sql, params, start, observed, raw)
   }
-  report(backend, sql, params, performance.now() - start, null, observed, result.rowCount)
-  // budget(): one getStore() when no budget is active; throws BudgetExceeded past maxRows
-  enforceRowBudget(backend.alias, sql, result.rows.length)
-  return result
+  return finishStatement(backend, sql, params, start, observed, result)
+}
+
+/**
+ * {@link runStatement} on a synchronous driver, answered in the call: the same signals, timing,
+ * logging, error mapping and row budget, without a promise per step. A client-side deadline means
+ * nothing here: the driver holds the thread until SQLite answers (its busy timeout bounds a wait).
+ *
+ * @example
+ * ```ts
+ * const lease = backend.leaseNow?.()
+ * if (lease !== undefined) try { runStatementNow(backend, lease.session, 'SELECT 1', []) } finally { lease.release() }
+ * ```
+ */
+export function runStatementNow(
+  backend: Backend,
+  session: SyncDriverSession,
+  sql: string,
+  params: readonly unknown[],
+): QueryResult {
+  const observed = beginStatement(backend, sql, params)
+  const start = performance.now()
+  let result: QueryResult
+  try {
+    result = session.querySync(sql, params)
+  } catch (raw) {
+    throw failStatement(backend, sql, params, start, observed, raw)
+  }
+  return finishStatement(backend, sql, params, start, observed, result)
 }
 
 /**
@@ -152,8 +209,7 @@ export async function* streamStatementChunks(
   params: readonly unknown[],
   chunkSize: number,
 ): AsyncIterable<Row[]> {
-  if (preQuery.hasReceivers) preQuery.send({ sender: backend.vendor, alias: backend.alias, sql, params })
-  const observed = observeStart(backend, sql, params)
+  const observed = beginStatement(backend, sql, params)
   const start = performance.now()
   let error: DormError | null = null
   let rows = 0

@@ -37,10 +37,19 @@ export function withRetry<T>(context: RetryContext, operation: () => Promise<T>)
   } catch (raw) {
     first = Promise.reject(raw)
   }
-  return first.catch((raw: unknown) => retryAfterFailure(context, operation, raw))
+  return first.catch((raw: unknown) => retryAfter(context, operation, raw))
 }
 
-async function retryAfterFailure<T>(
+/**
+ * {@link withRetry} once the first attempt has failed with `firstError` (for callers that made
+ * that attempt themselves): retries while the error is transient, else rejects with it mapped.
+ *
+ * @example
+ * ```ts
+ * try { return runNow() } catch (err) { return retryAfter(ctx, () => runLater(), err) }
+ * ```
+ */
+export async function retryAfter<T>(
   context: RetryContext,
   operation: () => Promise<T>,
   firstError: unknown,

@@ -42,6 +42,24 @@ export interface DriverSession {
   streamChunks(sql: string, params: readonly unknown[], chunkSize: number): AsyncIterable<Row[]>
 }
 
+/**
+ * A session whose driver answers synchronously (better-sqlite3): the statement runs in the call,
+ * so the query pipeline can skip the promise hops of {@link DriverSession.query}.
+ *
+ * @example
+ * ```ts
+ * const { rows } = session.querySync('SELECT 1 AS one', [])
+ * ```
+ */
+export interface SyncDriverSession extends DriverSession {
+  querySync(sql: string, params: readonly unknown[]): QueryResult
+}
+
+/** A checkout of a {@link SyncDriverSession}, taken without waiting (see {@link Backend.leaseNow}). */
+export interface SyncSessionLease extends SessionLease {
+  readonly session: SyncDriverSession
+}
+
 /** A checkout: the session plus the way to give it back. */
 export interface SessionLease {
   readonly session: DriverSession
@@ -72,6 +90,11 @@ export interface Backend {
   readonly vendor: Vendor
   /** Checks out a session, waiting for one when all are in use. */
   acquire(): Promise<SessionLease>
+  /**
+   * Backends with a synchronous driver: the session at once when it is open and nobody holds it,
+   * else undefined (then {@link acquire} waits, opens or fails as usual).
+   */
+  leaseNow?(): SyncSessionLease | undefined
   /** Turns a driver error into the matching dorm error class. */
   mapError(err: unknown, context: { sql?: string; params?: readonly unknown[] }): DormError
   /** Whether a (mapped) error is a connection-class failure worth retrying outside a transaction. */

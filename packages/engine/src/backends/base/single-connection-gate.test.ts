@@ -125,4 +125,19 @@ describe('SingleConnectionGate', () => {
     next.release()
     expect(gate.stats().inUse).toBe(0)
   })
+
+  it('tryAcquire takes a free gate in the call and refuses a held or closed one', async () => {
+    const gate = new SingleConnectionGate('db')
+    const now = gate.tryAcquire()
+    expect(now?.value).toBe('db')
+    expect(gate.tryAcquire()).toBeUndefined()
+    const queued = gate.acquire()
+    now?.release()
+    // the queued caller got it at hand-off: nobody barges in with tryAcquire meanwhile
+    expect(gate.tryAcquire()).toBeUndefined()
+    ;(await queued).release()
+    expect(gate.stats()).toMatchObject({ inUse: 0, waiting: 0, acquisitions: 2 })
+    gate.close(() => new Error('closed'))
+    expect(gate.tryAcquire()).toBeUndefined()
+  })
 })

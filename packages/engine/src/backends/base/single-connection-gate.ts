@@ -99,11 +99,8 @@ export class SingleConnectionGate<T> {
    */
   acquire(timeoutMs?: number, onTimeout?: (waitedMs: number) => Error): Promise<GateLease<T>> {
     if (this.#closedError !== undefined) return Promise.reject(this.#closedError())
-    if (!this.#busy) {
-      this.#busy = true
-      this.#acquisitions++
-      return Promise.resolve(this.#lease(0))
-    }
+    const now = this.tryAcquire()
+    if (now !== undefined) return Promise.resolve(now)
     return new Promise<GateLease<T>>((resolve, reject) => {
       const context = this.#alias !== undefined && poolObservers.length > 0 ? AsyncLocalStorage.snapshot() : undefined
       const waiter: Waiter<T> = {
@@ -128,6 +125,23 @@ export class SingleConnectionGate<T> {
       this.#queue.push(waiter)
       this.#waiting++
     })
+  }
+
+  /**
+   * The lease at once when the gate is free and open, else undefined (nobody is queued then, so
+   * taking it does not jump the line).
+   *
+   * @example
+   * ```ts
+   * const lease = gate.tryAcquire()
+   * if (lease !== undefined) try { use(lease.value) } finally { lease.release() }
+   * ```
+   */
+  tryAcquire(): GateLease<T> | undefined {
+    if (this.#busy || this.#closedError !== undefined) return undefined
+    this.#busy = true
+    this.#acquisitions++
+    return this.#lease(0)
   }
 
   /**

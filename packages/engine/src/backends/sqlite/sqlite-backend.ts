@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { ResolvedDatabaseSettings } from '../../conf/database-settings.js'
 import { type DormError, ImproperlyConfigured } from '../../errors.js'
-import type { Backend } from '../base/base-connection.js'
+import type { Backend, SyncSessionLease } from '../base/base-connection.js'
 import { mapSqliteError, openDatabaseError } from './sqlite-errors.js'
 import { GatedSqliteBackend } from './sqlite-gated-backend.js'
 import { type JournalMode, readSqliteOptions, type SqliteOptions } from './sqlite-options.js'
@@ -69,6 +69,11 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
       database: name,
     })
     return new SqliteSession(db)
+  }
+
+  /** better-sqlite3 answers synchronously: a free, open connection is leased without a promise. */
+  leaseNow(): SyncSessionLease | undefined {
+    return this.leaseIfFree()
   }
 
   mapError(err: unknown, context: { sql?: string; params?: readonly unknown[] }): DormError {

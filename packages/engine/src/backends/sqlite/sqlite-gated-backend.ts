@@ -6,7 +6,7 @@
 import { getLogger, type Logger } from '../../db/logging.js'
 import { type DormError, InterfaceError, PoolTimeout } from '../../errors.js'
 import type { Backend, CompactPoolStats, PoolStatsReport, SessionLease } from '../base/base-connection.js'
-import { SingleConnectionGate } from '../base/single-connection-gate.js'
+import { type GateLease, SingleConnectionGate } from '../base/single-connection-gate.js'
 import { isTransientSqliteError } from './sqlite-errors.js'
 import type { LocalSession } from './sqlite-session.js'
 
@@ -105,7 +105,21 @@ export abstract class GatedSqliteBackend<S extends LocalSession> implements Back
       }
       slot.session = session
     }
-    const held = session
+    return this.#sessionLease(lease, session)
+  }
+
+  /**
+   * The open connection at once when nobody holds it, else undefined (not open yet, held, or
+   * closed: {@link acquire} handles those). For subclasses whose driver is synchronous.
+   */
+  protected leaseIfFree(): (SessionLease & { readonly session: S }) | undefined {
+    const session = this.#slot.session
+    if (session === undefined) return undefined
+    const lease = this.#gate.tryAcquire()
+    return lease === undefined ? undefined : this.#sessionLease(lease, session)
+  }
+
+  #sessionLease(lease: GateLease<Slot<S>>, held: S): SessionLease & { readonly session: S } {
     let released = false
     return {
       session: held,

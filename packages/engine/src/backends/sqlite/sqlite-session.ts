@@ -4,7 +4,7 @@
  * than a promise round trip would be.
  */
 import type BetterSqlite3 from 'better-sqlite3'
-import type { DriverSession, QueryResult, Row } from '../base/base-connection.js'
+import type { DriverSession, QueryResult, Row, SyncDriverSession } from '../base/base-connection.js'
 import { toSqliteParams } from './sqlite-params.js'
 
 /**
@@ -66,7 +66,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * for await (const row of session.stream('SELECT * FROM t', [], 500)) console.log(row)
  * ```
  */
-export class SqliteSession implements LocalSession {
+export class SqliteSession implements LocalSession, SyncDriverSession {
   readonly #db: BetterSqlite3.Database
   readonly #cacheSize: number
   // Map keeps insertion order: the first key is the least recently used
@@ -98,6 +98,11 @@ export class SqliteSession implements LocalSession {
    * for the rest. Params bind positionally to `?`.
    */
   async query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+    return this.querySync(sql, params)
+  }
+
+  /** {@link query}, answered in the call (better-sqlite3 is synchronous). */
+  querySync(sql: string, params: readonly unknown[]): QueryResult {
     const stmt = this.#prepare(sql)
     const args = toSqliteParams(params)
     // better-sqlite3 binds spread arguments faster than one array (0.2 µs against 0.7 µs per call);
