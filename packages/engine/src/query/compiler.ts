@@ -120,6 +120,19 @@ export class CompileContext {
 
 /** Converts a lookup value for the compared field. */
 function prepareValue(ctx: CompileContext, resolved: ResolvedPath, value: unknown): unknown {
+  return prepareLookupValue(resolved, value, ctx.vendor)
+}
+
+/**
+ * A lookup value as the driver gets it: cleaned by the compared field (the related model's pk
+ * across a relation) and converted for `vendor`. A value the field refuses is a FieldError naming it.
+ *
+ * @example
+ * ```ts
+ * prepareLookupValue(resolvePath(Book, 'pk'), '42', 'postgresql') // 42
+ * ```
+ */
+export function prepareLookupValue(resolved: ResolvedPath, value: unknown, vendor: Vendor): unknown {
   if (value === null || value === undefined) return null
   const v = resolved.relationKey ? keyOf(value) : value
   const field = resolved.field
@@ -132,7 +145,7 @@ function prepareValue(ctx: CompileContext, resolved: ResolvedPath, value: unknow
   } catch (err) {
     throw new FieldError(`Invalid value for ${field.describe()}: ${err instanceof Error ? err.message : String(err)}`)
   }
-  return target.toDb(cleaned, ctx.vendor)
+  return target.toDb(cleaned, vendor)
 }
 
 /** Compiles an expression (F, Value, arithmetic, aggregate) and returns its SQL. */

@@ -49,27 +49,50 @@ export interface QueryState {
   readonly prefetchedRows?: readonly unknown[] | undefined
 }
 
-/** The state of `Model.objects.all()`. */
+const initialStates = new WeakMap<ModelClassLike, QueryState>()
+
+/**
+ * The state of `Model.objects.all()`: one frozen object per model, since states never change (every
+ * chain method makes a new one), so "is this an untouched QuerySet" is an identity check.
+ */
 export function initialState(model: ModelClassLike): QueryState {
-  return {
-    model,
-    where: [],
-    ordering: null,
-    limit: null,
-    offset: null,
-    distinct: false,
-    selectRelated: [],
-    prefetchRelated: [],
-    only: null,
-    defer: [],
-    mode: { kind: 'instances' },
-    annotations: {},
-    lock: null,
-    alias: null,
-    sticky: true,
-    empty: false,
-    prefetchedRows: undefined,
+  let state = initialStates.get(model)
+  if (state === undefined) {
+    state = Object.freeze({
+      model,
+      where: Object.freeze([]),
+      ordering: null,
+      limit: null,
+      offset: null,
+      distinct: false,
+      selectRelated: Object.freeze([]),
+      prefetchRelated: Object.freeze([]),
+      only: null,
+      defer: Object.freeze([]),
+      mode: Object.freeze({ kind: 'instances' }),
+      annotations: Object.freeze({}),
+      lock: null,
+      alias: null,
+      sticky: true,
+      empty: false,
+      prefetchedRows: undefined,
+    }) as QueryState
+    initialStates.set(model, state)
   }
+  return state
+}
+
+/**
+ * Whether `state` is its model's untouched `all()` state (see {@link initialState}).
+ *
+ * @example
+ * ```ts
+ * isInitialState(Book.objects.all().state) // true
+ * isInitialState(Book.objects.filter({ pk: 1 }).state) // false
+ * ```
+ */
+export function isInitialState(state: QueryState): boolean {
+  return initialStates.get(state.model) === state
 }
 
 /**

@@ -27,11 +27,13 @@ import { dialectFor } from './dialects.js'
 import { Expression, QObject } from './expressions.js'
 import { getOrCreate, updateOrCreate } from './get-or-create.js'
 import { hydrateInstances, hydrateValues } from './hydrate.js'
+import { pkGetStatement } from './pk-get-plan.js'
 import { runPrefetch } from './prefetch.js'
 import './prefetch-many-to-many.js'
 import {
   changeState,
   initialState,
+  isInitialState,
   type LockOptions,
   type QueryState,
   type WhereNode,
@@ -267,7 +269,20 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     return { sql, params }
   }
 
-  async #fetch(): Promise<R[]> {
+  #fetch(): Promise<R[]> {
+    try {
+      const rows = this.#fetchEager()
+      return rows instanceof Promise ? rows : Promise.resolve(rows)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  /**
+   * The rows, in the call when the statement ran synchronously (better-sqlite3 with the connection
+   * free: see `executeEager`), else a promise. May throw (a bad filter, a lock outside atomic()).
+   */
+  #fetchEager(): R[] | Promise<R[]> {
     const state = this.state
     if (state.empty) return []
     if (state.prefetchedRows !== undefined) return [...state.prefetchedRows] as R[]
@@ -280,21 +295,51 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
       )
     }
     const compiled = compileSelect(state, dialectFor(connection.vendor))
-    const { rows } = await connection.execute(compiled.sql, compiled.params)
-    return this.#materialise(rows, compiled.columns, connection.vendor, alias)
+    const answer = connection.executeEager(compiled.sql, compiled.params)
+    if (answer instanceof Promise) {
+      return answer.then(({ rows }) => this.#materialise(rows, compiled.columns, connection.vendor, alias))
+    }
+    return this.#materialise(answer.rows, compiled.columns, connection.vendor, alias)
   }
 
-  async #materialise(
+  /**
+   * `get({ pk })` on an untouched QuerySet through the model's precompiled pk statement (see
+   * pk-get-plan.ts); undefined when the call is anything else, for the general path.
+   */
+  #getByPkEager(arg: FilterArg<F>): R[] | Promise<R[]> | undefined {
+    const state = this.state
+    if (typeof arg !== 'object' || arg === null || arg instanceof QObject || !isInitialState(state)) return undefined
+    const keys = Object.keys(arg)
+    if (keys.length !== 1) return undefined
+    const key = keys[0] as string
+    const value = (arg as Record<string, unknown>)[key]
+    if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'bigint') return undefined
+    const alias = this.readAlias()
+    const connection = getConnection(alias)
+    const compiled = pkGetStatement(state.model, key, value, dialectFor(connection.vendor))
+    if (compiled === undefined) return undefined
+    const answer = connection.executeEager(compiled.sql, compiled.params)
+    if (answer instanceof Promise) {
+      return answer.then(({ rows }) => this.#materialise(rows, compiled.columns, connection.vendor, alias))
+    }
+    return this.#materialise(answer.rows, compiled.columns, connection.vendor, alias)
+  }
+
+  /** Rows to results; a promise only when prefetch_related has queries to run. */
+  #materialise(
     rows: readonly Row[],
     columns: Parameters<typeof hydrateInstances>[1],
     vendor: Parameters<typeof hydrateInstances>[3],
     alias: string,
-  ): Promise<R[]> {
+  ): R[] | Promise<R[]> {
     const state = this.state
     if (state.mode.kind === 'instances') {
       const instances = hydrateInstances(state, columns, rows, vendor, alias)
-      if (state.prefetchRelated.length > 0)
-        await runPrefetch(state.model as QueryModel, instances, state.prefetchRelated, alias)
+      if (state.prefetchRelated.length > 0) {
+        return runPrefetch(state.model as QueryModel, instances, state.prefetchRelated, alias).then(
+          () => instances as R[],
+        )
+      }
       return instances as R[]
     }
     const values = hydrateValues(state, columns, rows, vendor)
@@ -314,10 +359,13 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
 
   /** The one row matching the filters; DoesNotExist / MultipleObjectsReturned otherwise. */
   async get(...args: FilterArg<F>[]): Promise<R> {
-    const qs = args.length > 0 ? this.filter(...args) : this
     // two rows are enough to know there is more than one
-    const rows = await qs.#with({ limit: 2, ordering: [] }).#fetch()
+    const fetched =
+      (args.length === 1 ? this.#getByPkEager(args[0] as FilterArg<F>) : undefined) ??
+      (args.length > 0 ? this.filter(...args) : this).#with({ limit: 2, ordering: [] }).#fetchEager()
+    const rows = fetched instanceof Promise ? await fetched : fetched
     if (rows.length === 1) return rows[0] as R
+    const qs = args.length > 0 ? this.filter(...args) : this
     const label = this.state.model.meta.label
     const described = describeFilters(qs.state.where)
     if (rows.length === 0) throw new this.model.DoesNotExist(`${label} matching ${described} does not exist.`)
