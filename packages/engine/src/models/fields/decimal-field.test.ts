@@ -46,6 +46,24 @@ describe('DecimalField', () => {
     }
   })
 
+  it('reads SQLite numbers the same through the canonical shortcut and the parser', () => {
+    const none = new DecimalField({ maxDigits: 25, decimalPlaces: 0 })
+    const four = new DecimalField({ maxDigits: 30, decimalPlaces: 4 })
+    // negative zeros, rounding to zero, exponent forms and integers, which the shortcut must leave to the parser
+    expect(field.fromDb(-0.001, 'sqlite')).toBe('0.00')
+    expect(field.fromDb(-0, 'sqlite')).toBe('0.00')
+    expect(none.fromDb(-0.4, 'sqlite')).toBe('0')
+    expect(none.fromDb(1e21, 'sqlite')).toBe('1000000000000000000000')
+    expect(none.fromDb(42, 'sqlite')).toBe('42')
+    expect(four.fromDb(1e-7, 'sqlite')).toBe('0.0000')
+    expect(four.fromDb(-123.45678, 'sqlite')).toBe('-123.4568')
+    expect(four.fromDb(0.5, 'sqlite')).toBe('0.5000')
+    // the shortcut returns toFixed's text only when it is what the full parse would give
+    for (const value of [0.005, 1.005, -2.675, 99.995, 1234.5678, -0.05, 5e-324, 123456789012.34]) {
+      expect(field.fromDb(value, 'sqlite')).toBe(field.clean(value.toFixed(2)))
+    }
+  })
+
   it('keeps digits a number cannot hold (PostgreSQL stores them; SQLite keeps 15 significant ones)', () => {
     const wide = new DecimalField({ maxDigits: 30, decimalPlaces: 10 })
     expect(wide.clean('12345678901234567890.0123456789')).toBe('12345678901234567890.0123456789')

@@ -212,8 +212,11 @@ export class DecimalField<const O extends DecimalFieldOptions = DecimalFieldOpti
 
   private fromNumber(value: number): string | undefined {
     if (!Number.isFinite(value)) return undefined
-    // toFixed switches to exponent notation from 1e21, which parseDecimal reads back exactly
-    const parsed = parseDecimal(value.toFixed(this.decimalPlaces))
+    // toFixed switches to exponent notation from 1e21, which parseDecimal reads back exactly;
+    // below that its text is already the canonical form, except for a negative zero ('-0.00')
+    const fixed = value.toFixed(this.decimalPlaces)
+    if (isCanonicalDecimal(fixed, this.decimalPlaces)) return fixed
+    const parsed = parseDecimal(fixed)
     return parsed === undefined ? undefined : formatDecimal(parsed, this.decimalPlaces)
   }
 
