@@ -4,6 +4,7 @@
  * (or `values()` rows).
  */
 import type { QueryResult, Row } from '../backends/base/base-connection.js'
+import type { DatabaseConnection } from '../db/connection.js'
 import { getConnection } from '../db/connection-registry.js'
 import { emitDormEvent, hasDormEventListeners } from '../db/events.js'
 import { markWrite, stickyAlias, writeMarks } from '../db/read-after-write.js'
@@ -41,6 +42,7 @@ import {
 } from './query-state.js'
 import {
   annotationConverter,
+  type CompiledSelect,
   compileAggregate,
   compileCount,
   compileDelete,
@@ -294,7 +296,11 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
         { code: 'TRANSACTION_REQUIRED' },
       )
     }
-    const compiled = compileSelect(state, dialectFor(connection.vendor))
+    return this.#runSelect(compileSelect(state, dialectFor(connection.vendor)), connection, alias)
+  }
+
+  /** Runs a compiled SELECT through executeEager and materialises its rows, in the call when it can. */
+  #runSelect(compiled: CompiledSelect, connection: DatabaseConnection, alias: string): R[] | Promise<R[]> {
     const answer = connection.executeEager(compiled.sql, compiled.params)
     if (answer instanceof Promise) {
       return answer.then(({ rows }) => this.#materialise(rows, compiled.columns, connection.vendor, alias))
@@ -317,12 +323,7 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     const alias = this.readAlias()
     const connection = getConnection(alias)
     const compiled = pkGetStatement(state.model, key, value, dialectFor(connection.vendor))
-    if (compiled === undefined) return undefined
-    const answer = connection.executeEager(compiled.sql, compiled.params)
-    if (answer instanceof Promise) {
-      return answer.then(({ rows }) => this.#materialise(rows, compiled.columns, connection.vendor, alias))
-    }
-    return this.#materialise(answer.rows, compiled.columns, connection.vendor, alias)
+    return compiled === undefined ? undefined : this.#runSelect(compiled, connection, alias)
   }
 
   /** Rows to results; a promise only when prefetch_related has queries to run. */
