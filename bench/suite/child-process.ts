@@ -93,6 +93,20 @@ export class ChildHandle {
     return reply.result
   }
 
+  /**
+   * Stops the process (SIGSTOP) while another contender runs a round: all children share core 0,
+   * and an idle child's own threads and timers (driver threads, pool timers) would otherwise take
+   * slices of it in the middle of somebody else's measurement.
+   */
+  pause(): void {
+    if (this.#process.exitCode === null) this.#process.kill('SIGSTOP')
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void {
+    if (this.#process.exitCode === null) this.#process.kill('SIGCONT')
+  }
+
   /** Closes the contender and waits for the process to end (killed after 10 s). */
   async close(): Promise<void> {
     if (this.#process.exitCode !== null) return

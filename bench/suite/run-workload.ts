@@ -98,11 +98,16 @@ export async function runWorkload(
     const order = live()
     const offset = order.length ? round % order.length : 0
     for (const slot of [...order.slice(offset), ...order.slice(0, offset)]) {
+      // the others sleep through this round: nothing else of the bench runs on its core meanwhile
+      const others = order.filter((other) => other !== slot)
+      for (const other of others) other.child?.pause()
       try {
         const result = await (slot.child as ChildHandle).round(ops)
         if (round >= config.warmup) slot.rounds.push(result)
       } catch (error) {
         slot.error = `round ${round}: ${(error as Error).message.split('\n')[0]}`
+      } finally {
+        for (const other of others) other.child?.resume()
       }
     }
   }
