@@ -102,6 +102,11 @@ export class LibsqlSession implements LocalSession {
     return this.#tx !== undefined && !this.#tx.closed
   }
 
+  /** No transaction object left to settle (streams here are whole results: none stays open). */
+  get clean(): boolean {
+    return this.#tx === undefined
+  }
+
   /**
    * Runs one statement. Reads report `rowCount` = rows returned, writes the rows changed plus
    * `lastInsertRowid`. Params bind positionally to `?`.

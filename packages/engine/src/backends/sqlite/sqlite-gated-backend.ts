@@ -175,6 +175,7 @@ export abstract class GatedSqliteBackend<S extends LocalSession> implements Back
 
   #afterUse(session: S, broken: boolean): void {
     if (this.#closed || this.#slot.session !== session) return
+    if (!broken && session.clean) return
     const data = { alias: this.alias, vendor: this.vendor }
     if (broken) {
       if (!this.memory) {

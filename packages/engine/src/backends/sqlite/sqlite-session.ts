@@ -44,6 +44,8 @@ export interface SessionReset {
 export interface LocalSession extends DriverSession {
   /** Whether the connection is inside a transaction. */
   readonly inTransaction: boolean
+  /** No stream open and no transaction: {@link reset} would have nothing to do. */
+  readonly clean: boolean
   /** Ends open streams and rolls back an open transaction, so the next holder starts clean. Throws if it cannot. */
   reset(): SessionReset
   /** Closes the connection. Idempotent. */
@@ -91,6 +93,10 @@ export class SqliteSession implements LocalSession, SyncDriverSession {
 
   get inTransaction(): boolean {
     return this.#db.open && this.#db.inTransaction
+  }
+
+  get clean(): boolean {
+    return this.#openStreams.size === 0 && !this.inTransaction
   }
 
   /**
