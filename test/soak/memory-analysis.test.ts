@@ -38,6 +38,9 @@ test("a leak of 60 MB an hour on 150 MB is caught (20 MB between the windows' mi
 test('windows scale down for a short run and a too-short run is refused', () => {
   expect(soakPlan({ SOAK_MINUTES: '3', SOAK_WARMUP_MINUTES: '1' }).windowMs).toBe(40_000)
   expect(soakPlan({}).windowMs).toBe(300_000)
+  // retained memory is read at least four times per window, never more often than memory is sampled
+  expect(soakPlan({}).gcEveryMs).toBe(60_000)
+  expect(soakPlan({ SOAK_MINUTES: '3', SOAK_WARMUP_MINUTES: '1' }).gcEveryMs).toBe(10_000)
   expect(() => soakPlan({ SOAK_MINUTES: '2', SOAK_WARMUP_MINUTES: '2' })).toThrow(/must exceed SOAK_WARMUP_MINUTES/)
   expect(() => soakPlan({ SOAK_MINUTES: 'half an hour' })).toThrow(/SOAK_MINUTES="half an hour" is not a positive/)
 })

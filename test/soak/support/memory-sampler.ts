@@ -1,7 +1,8 @@
 /**
  * Every `everyMs` (10 s in the soak), the resident memory of each watched process and whether the
- * shop's `/healthz` and the dashboard's `/api/v1/health` answer 200; kept in memory (a 30-minute
- * soak is 180 rows) and written as CSV at the end.
+ * shop's `/healthz` and the dashboard's `/api/v1/health` answer 200; every `gcEveryMs` (60 s), after
+ * those readings, the memory each process retains after a full collection, through its inspector.
+ * Kept in memory (a 30-minute soak is 180 rows) and written as CSV at the end.
  *
  * @example
  * ```ts
@@ -13,6 +14,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import type { InspectorMemory, ProcessMemory } from './inspector-memory.js'
 import { rssMb } from './process-memory.js'
 
 /** One sampling instant. */
@@ -26,6 +28,8 @@ export interface MemorySample {
   probes: Record<string, number>
   /** Used V8 heap in MB per process exposing `nodejs_heap_size_used_bytes` (undefined: not exposed). */
   heapMb: Record<string, number | undefined>
+  /** Memory after a full collection per inspected process, on the samples that took one (else empty). */
+  afterGc: Record<string, ProcessMemory | undefined>
 }
 
 /** A running sampler. */
@@ -72,9 +76,15 @@ export function startMemorySampler(options: {
   probes: Record<string, string>
   /** Prometheus endpoints to read the heap from, per process name. */
   metrics?: Record<string, string>
+  /** Inspector sessions per process name, for the memory retained after a full collection. */
+  inspectors?: Record<string, InspectorMemory>
+  /** How often to take that reading (default 60 s); the first sample always takes one. */
+  gcEveryMs?: number
 }): MemorySampler {
   const started = Date.now()
   const samples: MemorySample[] = []
+  const gcEveryMs = options.gcEveryMs ?? 60_000
+  let lastGcAtMs = Number.NEGATIVE_INFINITY
   let inFlight: Promise<MemorySample> | undefined
   const sampleNow = async (): Promise<MemorySample> => {
     const atMs = Date.now() - started
@@ -87,12 +97,23 @@ export function startMemorySampler(options: {
     const heaps = await Promise.all(
       Object.entries(options.metrics ?? {}).map(async ([name, url]) => [name, await scrapeHeapMb(url)] as const),
     )
+    // after the plain readings, so that they show the process as it runs
+    let afterGc: [string, ProcessMemory | undefined][] = []
+    if (options.inspectors !== undefined && atMs - lastGcAtMs >= gcEveryMs) {
+      lastGcAtMs = atMs
+      afterGc = await Promise.all(
+        Object.entries(options.inspectors).map(
+          async ([name, inspector]) => [name, await inspector.memoryAfterGc().catch(() => undefined)] as const,
+        ),
+      )
+    }
     const sample = {
       atMs,
       at: new Date(started + atMs).toISOString(),
       rssMb: Object.fromEntries(entries),
       probes: Object.fromEntries(probes),
       heapMb: Object.fromEntries(heaps),
+      afterGc: Object.fromEntries(afterGc),
     }
     samples.push(sample)
     return sample
@@ -115,8 +136,9 @@ export function startMemorySampler(options: {
 
 /**
  * Writes the samples as CSV: time, seconds, one `<name>_rss_mb` column per process, one
- * `<name>_heap_used_mb` column per scraped heap (empty when not exposed), one `<name>_status`
- * column per probe.
+ * `<name>_heap_used_mb` column per scraped heap (empty when not exposed), `<name>_gc_rss_mb` and
+ * `<name>_gc_heap_used_mb` per inspected process (empty on samples without a collection), one
+ * `<name>_status` column per probe.
  *
  * @example
  * ```ts
@@ -127,11 +149,13 @@ export async function writeSamplesCsv(samples: readonly MemorySample[], file: st
   const names = [...new Set(samples.flatMap((sample) => Object.keys(sample.rssMb)))]
   const probes = [...new Set(samples.flatMap((sample) => Object.keys(sample.probes)))]
   const heaps = [...new Set(samples.flatMap((sample) => Object.keys(sample.heapMb)))]
+  const collected = [...new Set(samples.flatMap((sample) => Object.keys(sample.afterGc)))]
   const header = [
     'at',
     't_s',
     ...names.map((name) => `${name}_rss_mb`),
     ...heaps.map((name) => `${name}_heap_used_mb`),
+    ...collected.flatMap((name) => [`${name}_gc_rss_mb`, `${name}_gc_heap_used_mb`]),
     ...probes.map((name) => `${name}_status`),
   ]
   const rows = samples.map((sample) => [
@@ -139,6 +163,10 @@ export async function writeSamplesCsv(samples: readonly MemorySample[], file: st
     (sample.atMs / 1000).toFixed(1),
     ...names.map((name) => sample.rssMb[name]?.toFixed(1) ?? ''),
     ...heaps.map((name) => sample.heapMb[name]?.toFixed(1) ?? ''),
+    ...collected.flatMap((name) => [
+      sample.afterGc[name]?.rssMb.toFixed(1) ?? '',
+      sample.afterGc[name]?.heapUsedMb.toFixed(1) ?? '',
+    ]),
     ...probes.map((name) => String(sample.probes[name] ?? '')),
   ])
   await mkdir(dirname(file), { recursive: true })

@@ -76,6 +76,7 @@ export async function startSoakDashboard(options: {
   const port = await getFreePort()
   const server = startSoakProcess({
     name: 'dashboard',
+    inspect: true,
     args: [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'],
     cwd: DASHBOARD_DIR,
     env: {

@@ -21,6 +21,8 @@ export interface SoakPlan {
   windowMs: number
   /** Time between two memory samples. */
   sampleEveryMs: number
+  /** Time between two readings of the memory retained after a full collection (4+ per window). */
+  gcEveryMs: number
   /** Time between two pool-saturation bursts of the traffic. */
   burstEveryMs: number
 }
@@ -57,11 +59,14 @@ export function soakPlan(env: Record<string, string | undefined> = process.env):
         'so that memory after the warm-up can be compared: e.g. SOAK_MINUTES=3 SOAK_WARMUP_MINUTES=1.',
     )
   }
+  const windowMs = Math.min(MAX_WINDOW_MS, Math.floor((durationMs - warmupMs) / 3))
+  const sampleEveryMs = 10_000
   return {
     durationMs,
     warmupMs,
-    windowMs: Math.min(MAX_WINDOW_MS, Math.floor((durationMs - warmupMs) / 3)),
-    sampleEveryMs: 10_000,
+    windowMs,
+    sampleEveryMs,
+    gcEveryMs: Math.max(sampleEveryMs, Math.min(60_000, Math.floor(windowMs / 4))),
     burstEveryMs: Math.min(MAX_BURST_EVERY_MS, Math.floor(durationMs / 3)),
   }
 }

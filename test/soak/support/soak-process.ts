@@ -28,6 +28,11 @@ export interface SoakProcess {
   readonly firstStdoutLine: Promise<string>
   /** Resolves when the process exited. */
   readonly exited: Promise<ProcessExit>
+  /**
+   * The `ws://` inspector addresses its process tree printed (with `inspect: true`): see
+   * inspector-memory.ts.
+   */
+  readonly inspectorUrls: readonly string[]
   /** Every line printed on stdout (the traffic driver's reports). */
   onStdoutLine(listener: (line: string) => void): void
   alive(): boolean
@@ -49,11 +54,18 @@ export function startSoakProcess(options: {
   cwd: string
   env: NodeJS.ProcessEnv
   logFile: string
+  /**
+   * Open the V8 inspector on a free loopback port in this process and the node processes it
+   * starts (`NODE_OPTIONS=--inspect=127.0.0.1:0`), so the soak can read retained memory.
+   */
+  inspect?: boolean
 }): SoakProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' })
+  const env = { ...options.env }
+  if (options.inspect) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim()
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
-    env: options.env,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own group: killing -pid reaches what it forks
   })
@@ -78,7 +90,18 @@ export function startSoakProcess(options: {
       newline = pending.indexOf('\n')
     }
   })
-  child.stderr?.on('data', (chunk: Buffer) => log.write(chunk))
+  const inspectorUrls: string[] = []
+  let pendingErr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log.write(chunk)
+    pendingErr += chunk.toString()
+    const lines = pendingErr.split('\n')
+    pendingErr = lines.pop() ?? ''
+    for (const line of lines) {
+      const url = /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1]
+      if (url !== undefined) inspectorUrls.push(url)
+    }
+  })
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('exit', (code, signal) => {
       rejectFirst(
@@ -102,6 +125,7 @@ export function startSoakProcess(options: {
     pid: child.pid as number,
     firstStdoutLine,
     exited,
+    inspectorUrls,
     onStdoutLine: (listener) => listeners.push(listener),
     alive,
     async stop(graceMs = 15_000) {

@@ -105,6 +105,7 @@ export async function startSoakShop(options: {
   }
   const server = startSoakProcess({
     name: 'shop',
+    inspect: true,
     args: ['--import', TSX_LOADER, 'server.ts'],
     cwd: SHOP_DIR,
     env,
