@@ -5,6 +5,8 @@ export interface GoalResult {
   goal: string
   measured: string
   met: boolean | null
+  /** For time ratios: the same ratio at the median operation, and both sides' CV (a miss inside the noise shows here). */
+  detail?: string
 }
 
 function find(report: BenchReport, backend: string, id: string, contender: string): ContenderResult | undefined {
@@ -20,6 +22,13 @@ function timeRatio(a?: ContenderResult, b?: ContenderResult): number | null {
 }
 
 const fmt = (v: number | null, digits = 2, suffix = 'x') => (v === null ? 'n/a' : `${v.toFixed(digits)}${suffix}`)
+
+/** `p50 1.02x · CV 12% / 30%` for contender `a` against `b`. */
+function spread(a?: ContenderResult, b?: ContenderResult): string | undefined {
+  if (!a || !b) return undefined
+  const pct = (cv: number) => `${Math.round(cv * 100)}%`
+  return `p50 ${(a.p50_us / b.p50_us).toFixed(2)}x · CV ${pct(a.cv)} / ${pct(b.cv)}`
+}
 const check = (v: number | null, ok: (v: number) => boolean) => (v === null ? null : ok(v))
 
 /**
@@ -34,18 +43,25 @@ export function evaluateGoals(report: BenchReport): GoalResult[] {
   const pg = (id: string, c: string) => find(report, 'postgresql', id, c)
   const goals: GoalResult[] = []
   const w1 = timeRatio(pg('W1', 'dorm-5'), pg('W1', 'pg'))
-  goals.push({ goal: 'W1 dorm (threshold 5) ≤ 1.10x raw pg', measured: fmt(w1), met: check(w1, (v) => v <= 1.1) })
+  goals.push({
+    goal: 'W1 dorm (threshold 5) ≤ 1.10x raw pg',
+    measured: fmt(w1),
+    met: check(w1, (v) => v <= 1.1),
+    detail: spread(pg('W1', 'dorm-5'), pg('W1', 'pg')),
+  })
   const w1off = timeRatio(pg('W1', 'dorm-off'), pg('W1', 'pg'))
   goals.push({
     goal: 'W1 dorm off ≤ 1.10x raw pg unnamed (same mode)',
     measured: fmt(w1off),
     met: check(w1off, (v) => v <= 1.1),
+    detail: spread(pg('W1', 'dorm-off'), pg('W1', 'pg')),
   })
   const w1zero = timeRatio(pg('W1', 'dorm-0'), pg('W1', 'pg-named'))
   goals.push({
     goal: 'W1 dorm 0 ≤ 1.10x raw pg named (same mode)',
     measured: fmt(w1zero),
     met: check(w1zero, (v) => v <= 1.1),
+    detail: spread(pg('W1', 'dorm-0'), pg('W1', 'pg-named')),
   })
   const w2 = pg('W2', 'dorm-5')
   const w2raw = w2 && pg('W2', 'pg') ? w2.ops_per_sec / (pg('W2', 'pg') as ContenderResult).ops_per_sec : null
@@ -108,6 +124,7 @@ export function evaluateGoals(report: BenchReport): GoalResult[] {
       goal: `${id} ≤ ${target.toFixed(2)}x raw pg (section 2.3)`,
       measured: fmt(ratio),
       met: check(ratio, (v) => v <= target),
+      detail: spread(pg(id, 'dorm-5'), pg(id, 'pg')),
     })
   }
   const hooks = timeRatio(pg('W1', 'dorm-hooks'), pg('W1', 'dorm-5'))
@@ -115,6 +132,7 @@ export function evaluateGoals(report: BenchReport): GoalResult[] {
     goal: 'W1 with a postQuery receiver + no-op OpenTelemetry ≤ 1.05x bare (section 2.3)',
     measured: fmt(hooks),
     met: check(hooks, (v) => v <= 1.05),
+    detail: spread(pg('W1', 'dorm-hooks'), pg('W1', 'dorm-5')),
   })
   const s = find(report, 'sqlite', 'W1', 'dorm-sqlite')
   const sRaw = find(report, 'sqlite', 'W1', 'better-sqlite3')
@@ -123,6 +141,10 @@ export function evaluateGoals(report: BenchReport): GoalResult[] {
     goal: 'SQLite W1 ≤ 3 µs over raw better-sqlite3',
     measured: fmt(sqliteOver, 2, ' µs'),
     met: check(sqliteOver, (v) => v <= 3),
+    detail:
+      s && sRaw
+        ? `p50 +${(s.p50_us - sRaw.p50_us).toFixed(2)} µs · CV ${Math.round(s.cv * 100)}% / ${Math.round(sRaw.cv * 100)}%`
+        : undefined,
   })
   return goals
 }
