@@ -15,6 +15,7 @@
  * stats.byEndpoint['POST /orders'] // { '201': 40, '200': 4 }
  * ```
  */
+import { setMaxListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -87,7 +88,14 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficStat
   // the wave is timed from the start and is not cut by the end of the run (its holds are bounded),
   // only by the caller's signal
   const burst = options.burst === true ? {} : options.burst || undefined
-  const waveClient = new ShopClient(options.baseUrl, stats, options.signal ?? new AbortController().signal)
+  const waveStop = new AbortController()
+  const endWave = () => waveStop.abort(options.signal?.reason)
+  if (options.signal?.aborted) endWave()
+  else options.signal?.addEventListener('abort', endWave, { once: true })
+  // each request in flight listens on its client's signal: up to `concurrency`, or the wave's size
+  setMaxListeners(concurrency + 1, signal)
+  setMaxListeners((burst?.requests ?? 12) + 1, waveStop.signal)
+  const waveClient = new ShopClient(options.baseUrl, stats, waveStop.signal)
   const wave =
     burst === undefined
       ? Promise.resolve()
@@ -103,6 +111,7 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficStat
     await Promise.all([...shoppers, wave])
   } finally {
     clearTimeout(timer)
+    options.signal?.removeEventListener('abort', endWave)
   }
   return stats.snapshot()
 }
