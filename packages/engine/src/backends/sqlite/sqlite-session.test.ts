@@ -7,7 +7,7 @@ import { InterfaceError, ProgrammingError } from '../../errors.js'
 import type { Row } from '../base/base-connection.js'
 import { InvalidParameterError, mapSqliteError } from './sqlite-errors.js'
 import { toSqliteParams } from './sqlite-params.js'
-import { SqliteSession } from './sqlite-session.js'
+import { MAX_CACHED_STATEMENT_PARAMS, SqliteSession } from './sqlite-session.js'
 
 const dir = fs.mkdtempSync(`${os.tmpdir()}/dorm-`)
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -94,6 +94,26 @@ describe('SqliteSession.query', () => {
     await small.query('SELECT 3', [])
     expect(small.cachedStatements).toBe(2)
     small.close()
+  })
+
+  it('runs but does not cache statements with more params than MAX_CACHED_STATEMENT_PARAMS (bulk inserts)', async () => {
+    const session = new SqliteSession(new Database(':memory:'))
+    await session.query('CREATE TABLE t (a INTEGER, b TEXT)', [])
+    const insert = (rows: number) => {
+      const sql = `INSERT INTO t (a, b) VALUES ${Array.from({ length: rows }, () => '(?, ?)').join(', ')}`
+      return session.query(sql, Array.from({ length: rows }, (_, i) => [i, `r${i}`]).flat())
+    }
+    const before = session.cachedStatements
+    // every batch size is its own SQL text: none of the large ones stays
+    for (let rows = MAX_CACHED_STATEMENT_PARAMS / 2 + 1; rows <= MAX_CACHED_STATEMENT_PARAMS / 2 + 40; rows++) {
+      expect((await insert(rows)).rowCount).toBe(rows)
+    }
+    expect(session.cachedStatements).toBe(before)
+    // a small one is cached as before
+    await insert(MAX_CACHED_STATEMENT_PARAMS / 2)
+    expect(session.cachedStatements).toBe(before + 1)
+    expect((await session.query('SELECT COUNT(*) AS n FROM t', [])).rows).toEqual([{ n: 2870 }])
+    session.close()
   })
 })
 

@@ -52,6 +52,14 @@ export interface LocalSession extends DriverSession {
   close(): void
 }
 
+/**
+ * Statements with more parameters than this are prepared for each call and not cached: they are
+ * the multi-row INSERTs of bulk writes, one SQL text per row count, each holding about 90 bytes of
+ * compiled program per parameter. Cached, 200 of them (every batch size an app happens to send)
+ * would keep tens of MB for good; preparing one again costs little next to writing its rows.
+ */
+export const MAX_CACHED_STATEMENT_PARAMS = 100
+
 /** Parameter lists up to this long are passed to better-sqlite3 as spread arguments. */
 const MAX_SPREAD_PARAMS = 256
 
@@ -109,7 +117,7 @@ export class SqliteSession implements LocalSession, SyncDriverSession {
 
   /** {@link query}, answered in the call (better-sqlite3 is synchronous). */
   querySync(sql: string, params: readonly unknown[]): QueryResult {
-    const stmt = this.#prepare(sql)
+    const stmt = this.#prepare(sql, params.length <= MAX_CACHED_STATEMENT_PARAMS)
     const args = toSqliteParams(params)
     // better-sqlite3 binds spread arguments faster than one array (0.2 µs against 0.7 µs per call);
     // very long lists (bulk inserts) stay an array, clear of the engine's argument limits
@@ -193,7 +201,7 @@ export class SqliteSession implements LocalSession, SyncDriverSession {
     return count
   }
 
-  #prepare(sql: string): BetterSqlite3.Statement {
+  #prepare(sql: string, cacheable: boolean): BetterSqlite3.Statement {
     const cached = this.#statements.get(sql)
     if (cached !== undefined && !cached.busy) {
       this.#statements.delete(sql)
@@ -201,7 +209,7 @@ export class SqliteSession implements LocalSession, SyncDriverSession {
       return cached
     }
     const stmt = this.#db.prepare(sql)
-    if (this.#cacheSize > 0 && cached === undefined) {
+    if (cacheable && this.#cacheSize > 0 && cached === undefined) {
       if (this.#statements.size >= this.#cacheSize) {
         const oldest = this.#statements.keys().next()
         if (oldest.done !== true) this.#statements.delete(oldest.value)
