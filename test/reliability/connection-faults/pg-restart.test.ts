@@ -8,7 +8,7 @@
 import { closeAll, configure, getConnection, poolStats, resetSettings } from '@dorm/engine'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { recordFigures } from '../../support/figures.js'
-import { pick } from '../../support/scale.js'
+import { pick, reliabilityScale } from '../../support/scale.js'
 import { type FaultCluster, startFaultCluster } from './support/fault-cluster.js'
 import { startIdempotentWriters } from './support/idempotent-writers.js'
 import { createLedgerTable, ledgerCounts } from './support/ledger.js'
@@ -100,8 +100,10 @@ it(
     expect(missing).toEqual([])
     expect(ledger.rows).toBe(ledger.keys)
     expect(written.acknowledged.size).toBeGreaterThan(0)
-    // the crashes did reach the callers' writes (inside getOrCreate's transaction nothing is retried)
-    expect(written.retried).toBeGreaterThan(0)
+    // the crashes did reach the callers' writes (inside getOrCreate's transaction nothing is retried).
+    // Asserted at full scale (3 crashes, 50 writers): the short run's single crash can land while
+    // every writer is in getOrCreate's first SELECT, which the engine retries unseen (seen once in CI)
+    if (reliabilityScale() === 'full') expect(written.retried).toBeGreaterThan(0)
 
     // reads outside transactions rode the outage on the engine's retry
     expect(read.errorsByType).toEqual({})
