@@ -82,6 +82,17 @@ describe('createLibsqlBackend', () => {
     expect((err as Error).message).toMatch(/does not exist\. Create it/)
   })
 
+  it('runs OPTIONS.init_command on every new connection, and names it when it fails', async () => {
+    const b = backend({ init_command: 'PRAGMA cache_size = -4000; PRAGMA temp_store = MEMORY' })
+    expect((await run(b, 'PRAGMA cache_size')).rows).toEqual([{ cache_size: -4000 }])
+    expect((await run(b, 'PRAGMA temp_store')).rows).toEqual([{ temp_store: 2 }])
+    const err = await backend({ init_command: 'SELEC 1' })
+      .acquire()
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ImproperlyConfigured)
+    expect((err as Error).message).toMatch(/^DATABASES\['edge'\]\.OPTIONS\.init_command failed on a new connection: .*SELEC/)
+  })
+
   it('rejects bad OPTIONS when created', () => {
     expect(() => createLibsqlBackend('edge', settings('x.db', { journal_mode: 'nope' }))).toThrow(ImproperlyConfigured)
   })

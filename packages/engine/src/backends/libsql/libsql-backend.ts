@@ -8,7 +8,7 @@ import type { Client, Config } from '@libsql/client'
 import type { ResolvedDatabaseSettings } from '../../conf/database-settings.js'
 import { DatabaseError, type DormError, ImproperlyConfigured } from '../../errors.js'
 import type { Backend } from '../base/base-connection.js'
-import { openDatabaseError } from '../sqlite/sqlite-errors.js'
+import { initCommandError, openDatabaseError } from '../sqlite/sqlite-errors.js'
 import { GatedSqliteBackend } from '../sqlite/sqlite-gated-backend.js'
 import { readSqliteOptions, type SqliteOptions } from '../sqlite/sqlite-options.js'
 import { isTransientLibsqlError, libsqlOpenFailureCode, mapLibsqlError } from './libsql-errors.js'
@@ -64,7 +64,7 @@ class LibsqlBackend extends GatedSqliteBackend<LibsqlSession> {
 
   protected async openSession(): Promise<LibsqlSession> {
     const createClient = await loadLibsqlClient()
-    const { name, timeoutMs, journalMode } = this.#options
+    const { name, timeoutMs, journalMode, initCommand } = this.#options
     const mode = this.#mode
     const syncUrl = this.#settings.SYNC_URL
     const config: Config = {
@@ -104,6 +104,14 @@ class LibsqlBackend extends GatedSqliteBackend<LibsqlSession> {
         err,
         mapped instanceof DatabaseError ? mapped.vendorCode : undefined,
       )
+    }
+    if (initCommand !== undefined) {
+      try {
+        await client.executeMultiple(initCommand)
+      } catch (err) {
+        session.close()
+        throw initCommandError(this.alias, err)
+      }
     }
     this.lifecycleLogger.info(`libsql client opened for alias '${this.alias}' (${mode})`, {
       alias: this.alias,

@@ -59,6 +59,28 @@ describe('createSqliteBackend', () => {
     expect((await run(memory, 'PRAGMA journal_mode', [])).rows).toEqual([{ journal_mode: 'memory' }])
   })
 
+  it('runs OPTIONS.init_command on every new connection, after the journal mode', async () => {
+    const b = backend({ init_command: ' PRAGMA cache_size = -4000; PRAGMA temp_store = MEMORY ' })
+    expect((await run(b, 'PRAGMA cache_size', [])).rows).toEqual([{ cache_size: -4000 }])
+    expect((await run(b, 'PRAGMA temp_store', [])).rows).toEqual([{ temp_store: 2 }])
+    expect((await run(b, 'PRAGMA journal_mode', [])).rows).toEqual([{ journal_mode: 'wal' }])
+    expect((await run(backend(), 'PRAGMA cache_size', [])).rows).toEqual([{ cache_size: -16000 }])
+  })
+
+  it('refuses an init_command that is not a string, or that SQLite rejects, naming the option', async () => {
+    expect(() => createSqliteBackend('default', settings('x.db', { init_command: ['PRAGMA x'] }))).toThrow(
+      /OPTIONS\.init_command must be a string of SQL, got \["PRAGMA x"\]/,
+    )
+    const file = path.join(dir, 'bad-init.db')
+    const b = backend({ init_command: 'PRAGMA cache_size = -4000; SELEC 1' }, file)
+    const err = await b.acquire().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ImproperlyConfigured)
+    expect((err as Error).message).toMatch(
+      /^DATABASES\['default'\]\.OPTIONS\.init_command failed on a new connection: near "SELEC": syntax error\. Fix the SQL/,
+    )
+    expect(b.compactPoolStats()).toMatchObject({ size: 0, in_use: 0 })
+  })
+
   it('rejects a bad journal_mode or timeout when the backend is created', () => {
     expect(() => createSqliteBackend('default', settings('x.db', { journal_mode: 'fast' }))).toThrow(
       ImproperlyConfigured,

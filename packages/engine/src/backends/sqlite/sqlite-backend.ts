@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { ResolvedDatabaseSettings } from '../../conf/database-settings.js'
 import { type DormError, ImproperlyConfigured } from '../../errors.js'
 import type { Backend, SyncSessionLease } from '../base/base-connection.js'
-import { mapSqliteError, openDatabaseError } from './sqlite-errors.js'
+import { initCommandError, mapSqliteError, openDatabaseError } from './sqlite-errors.js'
 import { GatedSqliteBackend } from './sqlite-gated-backend.js'
 import { type JournalMode, readSqliteOptions, type SqliteOptions } from './sqlite-options.js'
 import { SqliteSession } from './sqlite-session.js'
@@ -42,7 +42,7 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
 
   protected async openSession(): Promise<SqliteSession> {
     const Database = await loadBetterSqlite3()
-    const { name, timeoutMs, journalMode } = this.#options
+    const { name, timeoutMs, journalMode, initCommand } = this.#options
     let db: BetterSqlite3.Database
     try {
       db = new Database(name, { fileMustExist: false, timeout: timeoutMs })
@@ -58,6 +58,12 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
       db.close()
       // NOTADB (not a database file) and BUSY (journal switch under another writer) land here
       throw openDatabaseError('SQLite', this.alias, name, err)
+    }
+    try {
+      if (initCommand !== undefined) db.exec(initCommand)
+    } catch (err) {
+      db.close()
+      throw initCommandError(this.alias, err)
     }
     this.lifecycleLogger.info(`SQLite database opened for alias '${this.alias}'`, {
       alias: this.alias,
@@ -97,7 +103,7 @@ class SqliteBackend extends GatedSqliteBackend<SqliteSession> {
 /**
  * The backend of one SQLite alias. Settings are validated now; the file opens on first checkout
  * with OPTIONS.timeout (busy timeout, ms, default 5000), OPTIONS.journal_mode (default WAL for
- * files) and `foreign_keys = ON`.
+ * files), `foreign_keys = ON`, then OPTIONS.init_command when set.
  *
  * @example
  * ```ts

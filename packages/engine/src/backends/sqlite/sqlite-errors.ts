@@ -291,3 +291,21 @@ export function openDatabaseError(
     vendorCode: code,
   })
 }
+
+/**
+ * The error of an OPTIONS.init_command that SQLite refused on a new connection: a settings mistake,
+ * so ImproperlyConfigured, naming the alias and SQLite's own message.
+ *
+ * @example
+ * ```ts
+ * try { db.exec(initCommand) } catch (err) { throw initCommandError('default', err) }
+ * ```
+ */
+export function initCommandError(alias: string, err: unknown): ImproperlyConfigured {
+  const message = err instanceof Error ? err.message : String(err)
+  return new ImproperlyConfigured(
+    `DATABASES['${alias}'].OPTIONS.init_command failed on a new connection: ${message}. ` +
+      'Fix the SQL (statements separated by \';\', e.g. \'PRAGMA cache_size = -4000\') or remove the option.',
+    { cause: err },
+  )
+}

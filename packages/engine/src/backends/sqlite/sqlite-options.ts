@@ -52,6 +52,8 @@ export interface SqliteOptions {
   timeoutMs: number
   /** The journal mode to set on open, or `undefined` to leave the database's own. */
   journalMode: JournalMode | undefined
+  /** SQL run on every new connection after the journal mode (OPTIONS.init_command), e.g. `PRAGMA cache_size = -4000`. */
+  initCommand?: string
 }
 
 function option(options: Record<string, unknown>, key: string): unknown {
@@ -62,8 +64,8 @@ function option(options: Record<string, unknown>, key: string): unknown {
 }
 
 /**
- * Validates OPTIONS.timeout (ms, default 5000) and OPTIONS.journal_mode (default WAL for files,
- * untouched for `:memory:`), raising ImproperlyConfigured that names the alias and the fix.
+ * Validates OPTIONS.timeout (ms, default 5000), OPTIONS.journal_mode (default WAL for files,
+ * untouched for `:memory:`) and OPTIONS.init_command (SQL for every new connection), raising ImproperlyConfigured that names the alias and the fix.
  *
  * @example
  * ```ts
@@ -99,5 +101,16 @@ export function readSqliteOptions(alias: string, settings: ResolvedDatabaseSetti
     }
     journalMode = folded as JournalMode
   }
-  return { name, memory, timeoutMs, journalMode }
+
+  const rawInit = option(options, 'init_command')
+  if (rawInit !== undefined && rawInit !== null && typeof rawInit !== 'string') {
+    throw new ImproperlyConfigured(
+      `DATABASES['${alias}'].OPTIONS.init_command must be a string of SQL, got ${JSON.stringify(rawInit)}. ` +
+        `Set e.g. OPTIONS: { init_command: 'PRAGMA cache_size = -4000' } (statements separated by ';').`,
+    )
+  }
+  const initCommand = rawInit?.trim() || undefined
+  return initCommand === undefined
+    ? { name, memory, timeoutMs, journalMode }
+    : { name, memory, timeoutMs, journalMode, initCommand }
 }
