@@ -1,5 +1,5 @@
 /**
- * The soak: the dashboard (`next start`, its own SQLite store), the example shop (PostgreSQL, its
+ * The soak: the dashboard (`next start`, its store on PostgreSQL as in docker-compose.yml), the example shop (PostgreSQL, its
  * telemetry exporter sending to the dashboard every 5 s) and a traffic driver (the shop's own
  * `driveTraffic`, 4 shoppers, a pool-saturation burst every 2 minutes) run as separate processes
  * for `SOAK_MINUTES` (default 30). Every 10 s the resident memory of each process is read from
@@ -80,9 +80,11 @@ test(
     await mkdir(LOG_DIR, { recursive: true })
     workDir = await mkdtemp(join(tmpdir(), 'dorm-soak-'))
 
+    const storeUrl = await databaseForRole(await freshPgDatabase('soak_dashboard'), 'soak_dashboard', CANARY_PASSWORD)
     const dashboard = await startSoakDashboard({
       workDir,
       logDir: LOG_DIR,
+      storeUrl,
       environment: ENVIRONMENT,
       password: CANARY_PASSWORD,
     })
@@ -149,7 +151,7 @@ test(
     const driverExit = await driver.exited
 
     const shopExit = await shop.process.stop()
-    const ingest = ingestCounts(dashboard.storeFile, ENVIRONMENT)
+    const ingest = await ingestCounts(dashboard.storeUrl, ENVIRONMENT)
     const ingestKey = (await readFile(dashboard.ingestKeyFile, 'utf8')).trim()
     await dashboard.process.stop()
 

@@ -1,15 +1,16 @@
 /**
- * What the dashboard stored for one environment, read from its SQLite store: the ingest batches it
- * accepted (and when the first and the last arrived) and the rows its pages are drawn from (query
- * rollups, health, pool and request samples, slow queries, events) for the environment's services.
+ * What the dashboard stored for one environment, read from its PostgreSQL store: the ingest
+ * batches it accepted (and when the first and the last arrived) and the rows its pages are drawn
+ * from (query rollups, health, pool and request samples, slow queries, events) for the
+ * environment's services.
  *
  * @example
  * ```ts
- * const counts = ingestCounts(dashboard.storeFile, 'soak')
+ * const counts = await ingestCounts(dashboard.storeUrl, 'soak')
  * counts.rows.dashboard_queryrollup // 412
  * ```
  */
-import Database from 'better-sqlite3'
+import pg from 'pg'
 
 /** The environment's data in the store. */
 export interface IngestCounts {
@@ -33,8 +34,7 @@ const SERVICE_TABLES = [
 
 function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null
-  const date = new Date(typeof value === 'number' ? value : String(value))
-  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString()
+  return value instanceof Date ? value.toISOString() : String(value)
 }
 
 /**
@@ -42,46 +42,43 @@ function iso(value: unknown): string | null {
  *
  * @example
  * ```ts
- * ingestCounts('/tmp/soak/dashboard-data/dashboard.sqlite3', 'soak').batches // 360
+ * (await ingestCounts('postgres://soak_dashboard:…@127.0.0.1:5433/soak_dashboard', 'soak')).batches // 360
  * ```
  */
-export function ingestCounts(storeFile: string, environment: string): IngestCounts {
-  const db = new Database(storeFile, { readonly: true, fileMustExist: true })
+export async function ingestCounts(storeUrl: string, environment: string): Promise<IngestCounts> {
+  const client = new pg.Client({ connectionString: storeUrl })
+  await client.connect()
   try {
-    const env = db.prepare('SELECT id FROM dashboard_environment WHERE name = ?').get(environment) as
-      | { id: number }
-      | undefined
-    if (env === undefined) throw new Error(`the dashboard's store has no environment '${environment}'`)
-    const batch = db
-      .prepare(
-        'SELECT COUNT(*) AS n, MIN(received_at) AS first, MAX(received_at) AS last FROM dashboard_ingestbatch WHERE environment_id = ?',
-      )
-      .get(env.id) as { n: number; first: unknown; last: unknown }
-    const services = db.prepare('SELECT id, name FROM dashboard_service WHERE environment_id = ?').all(env.id) as {
-      id: number
-      name: string
-    }[]
-    const ids = services.map((service) => service.id)
+    const env = await client.query<{ id: number }>('SELECT id FROM dashboard_environment WHERE name = $1', [
+      environment,
+    ])
+    const envId = env.rows[0]?.id
+    if (envId === undefined) throw new Error(`the dashboard's store has no environment '${environment}'`)
+    const batch = await client.query<{ n: string; first: Date | null; last: Date | null }>(
+      'SELECT COUNT(*) AS n, MIN(received_at) AS first, MAX(received_at) AS last FROM dashboard_ingestbatch WHERE environment_id = $1',
+      [envId],
+    )
+    const services = await client.query<{ id: number; name: string }>(
+      'SELECT id, name FROM dashboard_service WHERE environment_id = $1',
+      [envId],
+    )
+    const ids = services.rows.map((service) => service.id)
     const rows: Record<string, number> = {}
     for (const table of SERVICE_TABLES) {
-      rows[table] =
-        ids.length === 0
-          ? 0
-          : Number(
-              db
-                .prepare(`SELECT COUNT(*) FROM "${table}" WHERE service_id IN (${ids.map(() => '?').join(', ')})`)
-                .pluck()
-                .get(...ids),
-            )
+      const counted = await client.query<{ n: string }>(
+        `SELECT COUNT(*) AS n FROM "${table}" WHERE service_id = ANY($1::bigint[])`,
+        [ids],
+      )
+      rows[table] = Number(counted.rows[0]?.n ?? 0)
     }
     return {
-      batches: Number(batch.n),
-      firstBatchAt: iso(batch.first),
-      lastBatchAt: iso(batch.last),
-      services: services.map((service) => service.name),
+      batches: Number(batch.rows[0]?.n ?? 0),
+      firstBatchAt: iso(batch.rows[0]?.first),
+      lastBatchAt: iso(batch.rows[0]?.last),
+      services: services.rows.map((service) => service.name),
       rows,
     }
   } finally {
-    db.close()
+    await client.end()
   }
 }

@@ -1,18 +1,19 @@
 /**
  * The dashboard under soak: its production build (`next start`) on a free loopback port, with its
- * own SQLite store in a temp dir, the admin password given, and an environment and an ingest key
+ * store on PostgreSQL as docker-compose.yml runs it (an in-process SQLite store would add its page
+ * cache, up to 16 MB, filling as the file grows: `sqlite-store-memory.test.ts` measures that
+ * apart), the admin password given, and an environment and an ingest key
  * created beforehand by the operator CLI (`npm run dashboard -- env create` / `key create
  * --secret-file`), exactly as a first setup does. The key's secret goes to a file the shop reads
  * (`DORM_TELEMETRY_TOKEN_FILE`).
  *
  * @example
  * ```ts
- * const dashboard = await startSoakDashboard({ workDir, logDir, environment: 'soak', password })
+ * const dashboard = await startSoakDashboard({ workDir, logDir, storeUrl, environment: 'soak', password })
  * await fetch(`${dashboard.url}/api/v1/health`)
  * ```
  */
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DASHBOARD_DIR, NEXT_BIN, REPO_ROOT, TSX_LOADER } from '../../../e2e/support/paths.js'
@@ -24,8 +25,8 @@ import { type SoakProcess, startSoakProcess } from './soak-process.js'
 export interface SoakDashboard {
   readonly url: string
   readonly process: SoakProcess
-  /** The store's SQLite file. */
-  readonly storeFile: string
+  /** The store's PostgreSQL URL. */
+  readonly storeUrl: string
   /** The file holding the ingest key of the environment. */
   readonly ingestKeyFile: string
 }
@@ -38,12 +39,14 @@ const OPERATOR_CLI = join(DASHBOARD_DIR, 'scripts', 'dashboard-cli.ts')
  *
  * @example
  * ```ts
- * const { url, ingestKeyFile } = await startSoakDashboard({ workDir, logDir, environment: 'soak', password })
+ * const { url, ingestKeyFile } = await startSoakDashboard({ workDir, logDir, storeUrl, environment: 'soak', password })
  * ```
  */
 export async function startSoakDashboard(options: {
   workDir: string
   logDir: string
+  /** The PostgreSQL database of the dashboard's store (an empty one: the dashboard migrates it). */
+  storeUrl: string
   environment: string
   password: string
 }): Promise<SoakDashboard> {
@@ -53,9 +56,8 @@ export async function startSoakDashboard(options: {
         '(npm run test:soak builds it)',
     )
   }
-  const dataDir = join(options.workDir, 'dashboard-data')
-  await mkdir(dataDir, { recursive: true })
-  const storeEnv = { ...process.env, DASHBOARD_DATA_DIR: dataDir, DASHBOARD_DATABASE_URL: '' }
+  const storeEnv: NodeJS.ProcessEnv = { ...process.env, DASHBOARD_DATABASE_URL: options.storeUrl }
+  delete storeEnv.DASHBOARD_DATA_DIR
   const ingestKeyFile = join(options.workDir, 'ingest.key')
   const operator = (args: string[]) =>
     runNode(['--import', TSX_LOADER, OPERATOR_CLI, ...args], { cwd: REPO_ROOT, env: storeEnv, timeoutMs: 120_000 })
@@ -104,5 +106,5 @@ export async function startSoakDashboard(options: {
     }
     await sleep(250)
   }
-  return { url, process: server, storeFile: join(dataDir, 'dashboard.sqlite3'), ingestKeyFile }
+  return { url, process: server, storeUrl: options.storeUrl, ingestKeyFile }
 }
