@@ -3,14 +3,13 @@
  * QuerySets; terminal methods run SQL. Awaiting a QuerySet runs it and resolves to model instances
  * (or `values()` rows).
  */
-import type { QueryResult, Row } from '../backends/base/base-connection.js'
-import type { DatabaseConnection } from '../db/connection.js'
+import type { QueryResult } from '../backends/base/base-connection.js'
 import { getConnection } from '../db/connection-registry.js'
 import { emitDormEvent, hasDormEventListeners } from '../db/events.js'
 import { markWrite, stickyAlias, writeMarks } from '../db/read-after-write.js'
 import { dbForRead, dbForWrite } from '../db/router.js'
 import { inTransaction } from '../db/transaction.js'
-import { DoesNotExist, DormError, FieldError, type MultipleObjectsReturned } from '../errors.js'
+import { DoesNotExist, FieldError, type MultipleObjectsReturned } from '../errors.js'
 import type { ModelClassLike } from '../models/model-meta.js'
 import type {
   FieldMap,
@@ -27,14 +26,11 @@ import { type BulkCreateOptions, bulkCreate, bulkUpdate } from './bulk.js'
 import { dialectFor } from './dialects.js'
 import { Expression, QObject } from './expressions.js'
 import { getOrCreate, updateOrCreate } from './get-or-create.js'
-import { hydrateInstances, hydrateValues } from './hydrate.js'
-import { pkGetStatement } from './pk-get-plan.js'
-import { runPrefetch } from './prefetch.js'
+import { fetchByPk, fetchRows, fetchRowsLater, materialiseRows } from './select-run.js'
 import './prefetch-many-to-many.js'
 import {
   changeState,
   initialState,
-  isInitialState,
   type LockOptions,
   type QueryState,
   type WhereNode,
@@ -42,7 +38,6 @@ import {
 } from './query-state.js'
 import {
   annotationConverter,
-  type CompiledSelect,
   compileAggregate,
   compileCount,
   compileDelete,
@@ -271,99 +266,21 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     return { sql, params }
   }
 
-  #fetch(): Promise<R[]> {
-    try {
-      const rows = this.#fetchEager()
-      return rows instanceof Promise ? rows : Promise.resolve(rows)
-    } catch (err) {
-      return Promise.reject(err)
-    }
-  }
-
-  /**
-   * The rows, in the call when the statement ran synchronously (better-sqlite3 with the connection
-   * free: see `executeEager`), else a promise. May throw (a bad filter, a lock outside atomic()).
-   */
-  #fetchEager(): R[] | Promise<R[]> {
-    const state = this.state
-    if (state.empty) return []
-    if (state.prefetchedRows !== undefined) return [...state.prefetchedRows] as R[]
-    const alias = this.readAlias()
-    const connection = getConnection(alias)
-    if (state.lock !== null && connection.vendor === 'postgresql' && !inTransaction(alias)) {
-      throw new DormError(
-        `selectForUpdate() on alias '${alias}' must run inside atomic(): the lock ends with the transaction.`,
-        { code: 'TRANSACTION_REQUIRED' },
-      )
-    }
-    return this.#runSelect(compileSelect(state, dialectFor(connection.vendor)), connection, alias)
-  }
-
-  /** Runs a compiled SELECT through executeEager and materialises its rows, in the call when it can. */
-  #runSelect(compiled: CompiledSelect, connection: DatabaseConnection, alias: string): R[] | Promise<R[]> {
-    const answer = connection.executeEager(compiled.sql, compiled.params)
-    if (answer instanceof Promise) {
-      return answer.then(({ rows }) => this.#materialise(rows, compiled.columns, connection.vendor, alias))
-    }
-    return this.#materialise(answer.rows, compiled.columns, connection.vendor, alias)
-  }
-
-  /**
-   * `get({ pk })` on an untouched QuerySet through the model's precompiled pk statement (see
-   * pk-get-plan.ts); undefined when the call is anything else, for the general path.
-   */
-  #getByPkEager(arg: FilterArg<F>): R[] | Promise<R[]> | undefined {
-    const state = this.state
-    if (typeof arg !== 'object' || arg === null || arg instanceof QObject || !isInitialState(state)) return undefined
-    const keys = Object.keys(arg)
-    if (keys.length !== 1) return undefined
-    const key = keys[0] as string
-    const value = (arg as Record<string, unknown>)[key]
-    if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'bigint') return undefined
-    const alias = this.readAlias()
-    const connection = getConnection(alias)
-    const compiled = pkGetStatement(state.model, key, value, dialectFor(connection.vendor))
-    return compiled === undefined ? undefined : this.#runSelect(compiled, connection, alias)
-  }
-
-  /** Rows to results; a promise only when prefetch_related has queries to run. */
-  #materialise(
-    rows: readonly Row[],
-    columns: Parameters<typeof hydrateInstances>[1],
-    vendor: Parameters<typeof hydrateInstances>[3],
-    alias: string,
-  ): R[] | Promise<R[]> {
-    const state = this.state
-    if (state.mode.kind === 'instances') {
-      const instances = hydrateInstances(state, columns, rows, vendor, alias)
-      if (state.prefetchRelated.length > 0) {
-        return runPrefetch(state.model as QueryModel, instances, state.prefetchRelated, alias).then(
-          () => instances as R[],
-        )
-      }
-      return instances as R[]
-    }
-    const values = hydrateValues(state, columns, rows, vendor)
-    if (state.mode.kind === 'values') return values as R[]
-    const fields = columns.map((c) => c.alias)
-    if (state.mode.flat) return values.map((v) => v[fields[0] as string]) as R[]
-    return values.map((v) => fields.map((f) => v[f])) as R[]
-  }
-
   // biome-ignore lint/suspicious/noThenProperty: awaiting a QuerySet runs it, by design (as Django's iteration)
   then<T1 = R[], T2 = never>(
     onfulfilled?: ((value: R[]) => T1 | PromiseLike<T1>) | null,
     onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
   ): Promise<T1 | T2> {
-    return this.#fetch().then(onfulfilled, onrejected)
+    return (fetchRowsLater(this) as Promise<R[]>).then(onfulfilled, onrejected)
   }
 
   /** The one row matching the filters; DoesNotExist / MultipleObjectsReturned otherwise. */
   async get(...args: FilterArg<F>[]): Promise<R> {
     // two rows are enough to know there is more than one
-    const fetched =
-      (args.length === 1 ? this.#getByPkEager(args[0] as FilterArg<F>) : undefined) ??
-      (args.length > 0 ? this.filter(...args) : this).#with({ limit: 2, ordering: [] }).#fetchEager()
+    const fetched = ((args.length === 1 ? fetchByPk(this, args[0]) : undefined) ??
+      fetchRows((args.length > 0 ? this.filter(...args) : this).#with({ limit: 2, ordering: [] }))) as
+      | R[]
+      | Promise<R[]>
     const rows = fetched instanceof Promise ? await fetched : fetched
     if (rows.length === 1) return rows[0] as R
     const qs = args.length > 0 ? this.filter(...args) : this
@@ -389,7 +306,7 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
   async first(): Promise<R | null> {
     const ordered =
       (this.state.ordering ?? this.state.model.meta.ordering).length > 0 ? this : this.orderBy('pk' as OrderOf<F>)
-    const rows = await ordered.#with({ limit: 1 }).#fetch()
+    const rows = await fetchRowsLater(ordered.#with({ limit: 1 }))
     return (rows[0] as R | undefined) ?? null
   }
 
@@ -545,9 +462,7 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     }
     if (keys !== undefined && keys.length === 0) return new Map()
     const qs = keys === undefined ? this : this.filter({ [`${fieldName}__in`]: [...keys] } as FilterOf<F>)
-    const rows = (await qs.#with<I>({ mode: { kind: 'instances' } }).#fetch()) as unknown as Array<
-      Record<string, unknown>
-    >
+    const rows = (await fetchRowsLater(qs.#with<I>({ mode: { kind: 'instances' } }))) as Array<Record<string, unknown>>
     const attribute = fieldName === 'pk' ? this.state.model.meta.pk.name : fieldName
     return new Map(rows.map((row) => [row[attribute], row as unknown as I]))
   }
@@ -576,7 +491,7 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
     const compiled = compileSelect(state, dialectFor(connection.vendor))
     // the driver's chunks (one cursor fetch each) become instances a chunk at a time
     for await (const chunk of connection.executeStreamingChunks(compiled.sql, compiled.params, { chunkSize })) {
-      yield* await this.#materialise(chunk, compiled.columns, connection.vendor, alias)
+      yield* (await materialiseRows(state, chunk, compiled.columns, connection.vendor, alias)) as R[]
     }
   }
 
@@ -594,7 +509,7 @@ export class QuerySet<I, F extends FieldMap, R = I> implements PromiseLike<R[]> 
           ? chunkSize
           : Math.min(chunkSize, this.state.limit - (offset - (this.state.offset ?? 0)))
       if (remaining <= 0) return
-      const rows = await base.#with({ offset, limit: remaining }).#fetch()
+      const rows = (await fetchRowsLater(base.#with({ offset, limit: remaining }))) as R[]
       if (rows.length > 0) yield rows
       if (rows.length < remaining) return
     }
