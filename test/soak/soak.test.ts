@@ -1,9 +1,9 @@
 /**
- * The soak: the dashboard (`next start`, its store on PostgreSQL as in docker-compose.yml), the example shop (PostgreSQL, its
- * telemetry exporter sending to the dashboard every 5 s) and a traffic driver (the shop's own
- * `driveTraffic`, 4 shoppers, a pool-saturation burst every 2 minutes) run as separate processes
- * for `SOAK_MINUTES` (default 30). Every 10 s the resident memory of each process is read from
- * /proc, and both health endpoints are probed.
+ * The soak: the dashboard (`next start`, its store on PostgreSQL as in docker-compose.yml), the
+ * example shop (PostgreSQL, its telemetry exporter sending to the dashboard every 5 s) and a
+ * traffic driver (the shop's own `driveTraffic`, 4 shoppers, a pool-saturation burst every 2
+ * minutes) run as separate processes for `SOAK_MINUTES` (default 30). Every 10 s the resident
+ * memory of each process is read from /proc, and both health endpoints are probed.
  *
  * Every minute (four times per window in a short run) each process also gets a full garbage
  * collection through its V8 inspector (`--inspect=127.0.0.1:0`), and the memory it retains then is
