@@ -90,7 +90,9 @@ describe('createLibsqlBackend', () => {
       .acquire()
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ImproperlyConfigured)
-    expect((err as Error).message).toMatch(/^DATABASES\['edge'\]\.OPTIONS\.init_command failed on a new connection: .*SELEC/)
+    expect((err as Error).message).toMatch(
+      /^DATABASES\['edge'\]\.OPTIONS\.init_command failed on a new connection: .*SELEC/,
+    )
   })
 
   it('rejects bad OPTIONS when created', () => {

@@ -305,7 +305,7 @@ export function initCommandError(alias: string, err: unknown): ImproperlyConfigu
   const message = err instanceof Error ? err.message : String(err)
   return new ImproperlyConfigured(
     `DATABASES['${alias}'].OPTIONS.init_command failed on a new connection: ${message}. ` +
-      'Fix the SQL (statements separated by \';\', e.g. \'PRAGMA cache_size = -4000\') or remove the option.',
+      "Fix the SQL (statements separated by ';', e.g. 'PRAGMA cache_size = -4000') or remove the option.",
     { cause: err },
   )
 }
