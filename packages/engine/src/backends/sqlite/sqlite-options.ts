@@ -52,7 +52,7 @@ export interface SqliteOptions {
   timeoutMs: number
   /** The journal mode to set on open, or `undefined` to leave the database's own. */
   journalMode: JournalMode | undefined
-  /** SQL run on every new connection after the journal mode (OPTIONS.init_command), e.g. `PRAGMA cache_size = -4000`. */
+  /** SQL run on every new connection after the journal mode (OPTIONS.init_command). */
   initCommand?: string
 }
 
@@ -65,7 +65,8 @@ function option(options: Record<string, unknown>, key: string): unknown {
 
 /**
  * Validates OPTIONS.timeout (ms, default 5000), OPTIONS.journal_mode (default WAL for files,
- * untouched for `:memory:`) and OPTIONS.init_command (SQL for every new connection), raising ImproperlyConfigured that names the alias and the fix.
+ * untouched for `:memory:`) and OPTIONS.init_command (SQL for every new connection), raising
+ * ImproperlyConfigured that names the alias and the fix.
  *
  * @example
  * ```ts
