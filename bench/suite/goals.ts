@@ -23,11 +23,13 @@ function timeRatio(a?: ContenderResult, b?: ContenderResult): number | null {
 
 const fmt = (v: number | null, digits = 2, suffix = 'x') => (v === null ? 'n/a' : `${v.toFixed(digits)}${suffix}`)
 
+/** `CV 12% / 30%`: both sides' coefficient of variation. */
+const cvPair = (a: ContenderResult, b: ContenderResult) => `CV ${Math.round(a.cv * 100)}% / ${Math.round(b.cv * 100)}%`
+
 /** `p50 1.02x · CV 12% / 30%` for contender `a` against `b`. */
 function spread(a?: ContenderResult, b?: ContenderResult): string | undefined {
   if (!a || !b) return undefined
-  const pct = (cv: number) => `${Math.round(cv * 100)}%`
-  return `p50 ${(a.p50_us / b.p50_us).toFixed(2)}x · CV ${pct(a.cv)} / ${pct(b.cv)}`
+  return `p50 ${(a.p50_us / b.p50_us).toFixed(2)}x · ${cvPair(a, b)}`
 }
 const check = (v: number | null, ok: (v: number) => boolean) => (v === null ? null : ok(v))
 
@@ -141,10 +143,7 @@ export function evaluateGoals(report: BenchReport): GoalResult[] {
     goal: 'SQLite W1 ≤ 3 µs over raw better-sqlite3',
     measured: fmt(sqliteOver, 2, ' µs'),
     met: check(sqliteOver, (v) => v <= 3),
-    detail:
-      s && sRaw
-        ? `p50 +${(s.p50_us - sRaw.p50_us).toFixed(2)} µs · CV ${Math.round(s.cv * 100)}% / ${Math.round(sRaw.cv * 100)}%`
-        : undefined,
+    detail: s && sRaw ? `p50 +${(s.p50_us - sRaw.p50_us).toFixed(2)} µs · ${cvPair(s, sRaw)}` : undefined,
   })
   return goals
 }

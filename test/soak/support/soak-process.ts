@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
+import type { Readable, Writable } from 'node:stream'
 
 /** How a process ended. */
 export interface ProcessExit {
@@ -70,7 +71,6 @@ export function startSoakProcess(options: {
     detached: true, // its own group: killing -pid reaches what it forks
   })
   const listeners: Array<(line: string) => void> = []
-  let pending = ''
   let resolveFirst: (line: string) => void = () => undefined
   let rejectFirst: (err: Error) => void = () => undefined
   const firstStdoutLine = new Promise<string>((resolve, reject) => {
@@ -78,29 +78,14 @@ export function startSoakProcess(options: {
     rejectFirst = reject
   })
   firstStdoutLine.catch(() => undefined) // observed by whoever awaits it
-  child.stdout?.on('data', (chunk: Buffer) => {
-    log.write(chunk)
-    pending += chunk.toString()
-    let newline = pending.indexOf('\n')
-    while (newline >= 0) {
-      const line = pending.slice(0, newline)
-      pending = pending.slice(newline + 1)
-      resolveFirst(line)
-      for (const listener of listeners) listener(line)
-      newline = pending.indexOf('\n')
-    }
+  teeLines(child.stdout, log, (line) => {
+    resolveFirst(line)
+    for (const listener of listeners) listener(line)
   })
   const inspectorUrls: string[] = []
-  let pendingErr = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log.write(chunk)
-    pendingErr += chunk.toString()
-    const lines = pendingErr.split('\n')
-    pendingErr = lines.pop() ?? ''
-    for (const line of lines) {
-      const url = /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1]
-      if (url !== undefined) inspectorUrls.push(url)
-    }
+  teeLines(child.stderr, log, (line) => {
+    const url = /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1]
+    if (url !== undefined) inspectorUrls.push(url)
   })
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -137,4 +122,16 @@ export function startSoakProcess(options: {
       return exit
     },
   }
+}
+
+/** Copies a child's stream to its log and hands each complete line to `onLine`. */
+function teeLines(stream: Readable | null, log: Writable, onLine: (line: string) => void): void {
+  let pending = ''
+  stream?.on('data', (chunk: Buffer) => {
+    log.write(chunk)
+    pending += chunk.toString()
+    const lines = pending.split('\n')
+    pending = lines.pop() ?? ''
+    for (const line of lines) onLine(line)
+  })
 }
